@@ -93,7 +93,20 @@ NSB_BEGIN_DECLS
 	X(NO_SPACE, "output buffer too small")                                   \
 	X(NOMEM, "out of memory")                                                \
 	X(IO, "read or write failed")                                            \
-	X(EOF, "end of file before the message was complete")
+	X(EOF, "end of file before the message was complete")                    \
+	/* the executor (stages, sync protocol) and the parent side */           \
+	X(SYNC_UNEXPECTED, "a stage sent a sync value the plan does not allow")  \
+	X(SYNC_SHORT, "a sync socket closed or was cut short mid-protocol")      \
+	X(NS_NOT_NSFS, "the namespace path is not a namespace file")             \
+	X(NS_TYPE_MISMATCH, "the namespace file is of another type")             \
+	X(ENV_INVALID, "an environment integer is not decimal in [0, INT_MAX]")  \
+	X(SYSCALL, "a system call failed (the call and errno are recorded)")     \
+	X(HELPER_FAILED, "the id map helper did not exit with status 0")         \
+	X(UNSUPPORTED, "the bootstrap asks for something nsboot does not do")    \
+	X(JSON_SYNTAX, "a pid or log line from init is not the expected JSON")   \
+	X(STAGE_FAILED, "a stage process exited with a failure status")          \
+	/* UIDMAP / GIDMAP, continued */                                         \
+	X(IDMAP_TOO_LONG, "id map text is not shorter than one page (4096)")
 
 enum nsb_err {
 #define NSB_X_ENUM(name, desc) NSB_ERR_##name,

@@ -78,6 +78,9 @@ NSB_API enum nsb_err nsb_nspaths_parse(const char *text, size_t len, struct nsb_
 /* ---- UIDMAP / GIDMAP ----------------------------------------------------- */
 
 #define NSB_IDMAP_MAX_EXTENTS 340u
+/* Longest map text: the kernel takes a map in one write(2) of less than a
+ * page (map_write(): count >= PAGE_SIZE is EINVAL; 4096 is the smallest page). */
+#define NSB_IDMAP_TEXT_MAX 4095u
 
 struct nsb_idmap_extent {
 	uint32_t container_id;
@@ -94,8 +97,11 @@ struct nsb_idmap {
  * nsb_idmap_parse - parse lines "C H S\n": single spaces, unsigned decimal
  * u32 (no sign, no hex), size >= 1, neither range passes 2^32-1, no two
  * extents overlap on the container side nor on the host side, every line
- * newline-terminated, 1..340 lines. These are the kernel's own rules, so a
- * map that parses is one the kernel accepts in one write(2).
+ * newline-terminated, 1..340 lines, at most NSB_IDMAP_TEXT_MAX bytes
+ * (IDMAP_TOO_LONG). These are the kernel's own rules, so a map that parses
+ * is one the kernel accepts in one write(2). "Passes 2^32-1" is the
+ * kernel's: the last id of a range must be below 2^32-1, which is (uid_t)-1
+ * and never mappable, i.e. start + size <= 2^32-1.
  */
 NSB_API enum nsb_err nsb_idmap_parse(const char *text, size_t len, struct nsb_idmap *out,
                                      struct nsb_error *err);
