@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_mount_sources.c - MOUNT_SOURCES of dialect runc-1.1: entries
+ * "<source>\0" (bind mount) or "\0" (other), then the string's own NUL;
+ * nsb_mount_sources_parse/next and the decoder's rules for the payload.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#define D11 NSB_DIALECT_RUNC_1_1
+
+static void test_mount_sources_empty_text_is_no_mounts(void **state)
+{
+	(void)state;
+	size_t count = 99;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_ok(nsb_mount_sources_parse("", 0, &count, &e), e);
+	assert_int_equal(count, 0);
+}
+
+static void test_mount_sources_counts_bind_and_other_entries(void **state)
+{
+	(void)state;
+	static const char t[] = "/a\0\0/b/c\0"; /* without the string's NUL */
+	size_t count = 0;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_ok(nsb_mount_sources_parse(t, sizeof t - 1u, &count, &e), e);
+	assert_int_equal(count, 3);
+	nsbt_poison(&e);
+	assert_nsb_ok(nsb_mount_sources_parse("\0\0\0", 3, &count, &e), e);
+	assert_int_equal(count, 3);
+}
+
+static void test_mount_sources_rejects_unterminated_last_entry(void **state)
+{
+	(void)state;
+	size_t count;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_int_equal(nsb_mount_sources_parse("/a", 2, &count, &e), NSB_ERR_MOUNT_SOURCES_SYNTAX);
+	assert_int_equal(e.code, NSB_ERR_MOUNT_SOURCES_SYNTAX);
+	nsbt_poison(&e);
+	assert_int_equal(nsb_mount_sources_parse("/a\0/b", 5, &count, &e), NSB_ERR_MOUNT_SOURCES_SYNTAX);
+	assert_int_equal(e.code, NSB_ERR_MOUNT_SOURCES_SYNTAX);
+}
+
+static void test_mount_sources_next_iterates_entries(void **state)
+{
+	(void)state;
+	static const char t[] = "/a\0\0/b/c\0";
+	struct nsb_str all = {t, sizeof t - 1u};
+	size_t cursor = 0;
+	struct nsb_str ent;
+	assert_true(nsb_mount_sources_next(all, &cursor, &ent));
+	assert_view_eq(ent, "/a");
+	assert_int_equal(ent.ptr[ent.len], '\0');
+	assert_true(nsb_mount_sources_next(all, &cursor, &ent));
+	assert_int_equal(ent.len, 0); /* non-bind mount */
+	assert_int_equal(ent.ptr[0], '\0');
+	assert_true(nsb_mount_sources_next(all, &cursor, &ent));
+	assert_view_eq(ent, "/b/c");
+	assert_int_equal(ent.ptr[ent.len], '\0');
+	assert_false(nsb_mount_sources_next(all, &cursor, &ent));
+	assert_false(nsb_mount_sources_next(all, &cursor, &ent)); /* stays at the end */
+}
+
+static void test_mount_sources_next_on_empty_yields_nothing(void **state)
+{
+	(void)state;
+	struct nsb_str none = {"", 0};
+	size_t cursor = 0;
+	struct nsb_str ent;
+	assert_false(nsb_mount_sources_next(none, &cursor, &ent));
+}
+
+static void test_decode_reads_mount_sources_without_its_own_nul(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	static const char p[] = "/host/dir\0\0"; /* bind, other, then the NUL */
+	mb_base(&m, CL_NEWUSER);
+	mb_str(&m, T_UIDMAP, "0 0 1\n");
+	mb_bytes(&m, T_MOUNTSRC, p, sizeof p);
+	mb_finish(&m);
+	assert_nsb_ok(tdecode(&m, D11, &b, &e), e);
+	assert_int_equal(b.mount_source_count, 2);
+	assert_int_equal(b.mount_sources.len, sizeof p - 1u);
+	assert_memory_equal(b.mount_sources.ptr, p, sizeof p - 1u);
+	size_t cursor = 0;
+	struct nsb_str ent;
+	assert_true(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
+	assert_view_eq(ent, "/host/dir");
+	assert_true(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
+	assert_int_equal(ent.len, 0);
+	assert_false(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
+	mb_free(&m);
+}
+
+static void test_decode_accepts_mount_sources_of_only_the_nul(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	mb_base(&m, 0);
+	mb_bytes(&m, T_MOUNTSRC, "", 1);
+	mb_finish(&m);
+	assert_nsb_ok(tdecode(&m, D11, &b, &e), e);
+	assert_true(NSB_HAS(&b, NSB_F_MOUNT_SOURCES));
+	assert_int_equal(b.mount_source_count, 0);
+	assert_int_equal(b.mount_sources.len, 0);
+	mb_free(&m);
+}
+
+static void test_decode_rejects_empty_mount_sources_payload(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	mb_base(&m, 0);
+	size_t a = mb_bytes(&m, T_MOUNTSRC, NULL, 0);
+	mb_finish(&m);
+	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_STRING_EMPTY, (uint32_t)a, NSB_ATTR_MOUNT_SOURCES,
+	               0);
+	mb_free(&m);
+}
+
+static void test_decode_rejects_mount_sources_not_ending_in_nul(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	mb_base(&m, 0);
+	size_t a = mb_bytes(&m, T_MOUNTSRC, "/a\0/b", 5);
+	mb_finish(&m);
+	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_STRING_UNTERMINATED, (uint32_t)a,
+	               NSB_ATTR_MOUNT_SOURCES, 5);
+	mb_free(&m);
+}
+
+static void test_decode_rejects_mount_source_entry_without_nul(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	/* "/a\0/b" + the string's NUL: the entry "/b" has no NUL of its own */
+	mb_base(&m, 0);
+	size_t a = mb_bytes(&m, T_MOUNTSRC, "/a\0/b\0", 6);
+	mb_finish(&m);
+	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_MOUNT_SOURCES_SYNTAX, (uint32_t)a,
+	               NSB_ATTR_MOUNT_SOURCES, NSBT_ANY);
+	mb_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_mount_sources_empty_text_is_no_mounts),
+	        cmocka_unit_test(test_mount_sources_counts_bind_and_other_entries),
+	        cmocka_unit_test(test_mount_sources_rejects_unterminated_last_entry),
+	        cmocka_unit_test(test_mount_sources_next_iterates_entries),
+	        cmocka_unit_test(test_mount_sources_next_on_empty_yields_nothing),
+	        cmocka_unit_test(test_decode_reads_mount_sources_without_its_own_nul),
+	        cmocka_unit_test(test_decode_accepts_mount_sources_of_only_the_nul),
+	        cmocka_unit_test(test_decode_rejects_empty_mount_sources_payload),
+	        cmocka_unit_test(test_decode_rejects_mount_sources_not_ending_in_nul),
+	        cmocka_unit_test(test_decode_rejects_mount_source_entry_without_nul),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

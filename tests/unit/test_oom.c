@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_oom.c - OOM_SCORE_ADJ (nsb_oom_parse): optional '-', decimal digits,
+ * value in [-1000, 1000]; the decoder's report of a bad value.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+static enum nsb_err parse(const char *s, int32_t *v, struct nsb_error *e)
+{
+	nsbt_poison(e);
+	return nsb_oom_parse(s, strlen(s), v, e);
+}
+
+#define assert_oom_ok(s, want)                                                                          \
+	do {                                                                                            \
+		int32_t v_ = 12345;                                                                     \
+		struct nsb_error e_;                                                                    \
+		enum nsb_err rc_ = parse((s), &v_, &e_);                                                \
+		if (rc_ != NSB_OK || v_ != (want)) {                                                    \
+			fail_msg("\"%s\": got %s value %d, wanted OK %d", (s), nsb_error_name(rc_), v_, \
+			         (int)(want));                                                          \
+		}                                                                                       \
+	} while (0)
+
+#define assert_oom_err(s, want, p)                                                                       \
+	do {                                                                                             \
+		int32_t v_;                                                                              \
+		struct nsb_error e_;                                                                     \
+		enum nsb_err rc_ = parse((s), &v_, &e_);                                                 \
+		if (rc_ != (want) || e_.code != (want) ||                                                \
+		    ((uint32_t)(p) != NSBT_ANY && e_.pos != (uint32_t)(p))) {                            \
+			fail_msg("\"%s\": got %s/%s pos %u, wanted %s pos %u", (s), nsb_error_name(rc_), \
+			         nsb_error_name(e_.code), e_.pos, nsb_error_name(want), (unsigned)(p));  \
+		}                                                                                        \
+	} while (0)
+
+static void test_oom_parses_values_in_range(void **state)
+{
+	(void)state;
+	assert_oom_ok("0", 0);
+	assert_oom_ok("500", 500);
+	assert_oom_ok("-17", -17);
+	assert_oom_ok("1000", 1000);
+	assert_oom_ok("-1000", -1000);
+	assert_oom_ok("-0", 0);
+	assert_oom_ok("0500", 500);
+}
+
+static void test_oom_rejects_values_out_of_range(void **state)
+{
+	(void)state;
+	assert_oom_err("1001", NSB_ERR_OOM_RANGE, NSBT_ANY);
+	assert_oom_err("-1001", NSB_ERR_OOM_RANGE, NSBT_ANY);
+	assert_oom_err("2147483647", NSB_ERR_OOM_RANGE, NSBT_ANY);
+	assert_oom_err("2147483648", NSB_ERR_OOM_RANGE, NSBT_ANY);
+	/* far beyond 64 bits: no wrap into range (2^64 + 5) */
+	assert_oom_err("18446744073709551621", NSB_ERR_OOM_RANGE, NSBT_ANY);
+	assert_oom_err("-99999999999999999999999999", NSB_ERR_OOM_RANGE, NSBT_ANY);
+}
+
+static void test_oom_rejects_non_decimal_text(void **state)
+{
+	(void)state;
+	assert_oom_err("", NSB_ERR_OOM_SYNTAX, 0);
+	assert_oom_err("-", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("+5", NSB_ERR_OOM_SYNTAX, 0);
+	assert_oom_err(" 5", NSB_ERR_OOM_SYNTAX, 0);
+	assert_oom_err("5 ", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("5\n", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("0x10", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("--5", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("5-", NSB_ERR_OOM_SYNTAX, 1);
+	assert_oom_err("abc", NSB_ERR_OOM_SYNTAX, 0);
+}
+
+static void test_oom_rejects_nul_inside_text(void **state)
+{
+	(void)state;
+	int32_t v;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_int_equal(nsb_oom_parse("5\0", 2, &v, &e), NSB_ERR_OOM_SYNTAX);
+	assert_int_equal(e.pos, 1);
+}
+
+static void test_decode_reads_oom_score_adj(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	mb_base(&m, 0);
+	mb_str(&m, T_OOM, "-1000");
+	mb_finish(&m);
+	assert_nsb_ok(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e);
+	assert_true(NSB_HAS(&b, NSB_F_OOM_SCORE_ADJ));
+	assert_int_equal(b.oom_score_adj, -1000);
+	mb_free(&m);
+}
+
+static void test_decode_reports_oom_error_at_attribute(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	mb_base(&m, 0);
+	size_t a = mb_str(&m, T_OOM, "1001");
+	mb_finish(&m);
+	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_OOM_RANGE, (uint32_t)a,
+	               NSB_ATTR_OOM_SCORE_ADJ, NSBT_ANY);
+	mb_free(&m);
+	mb_base(&m, 0);
+	a = mb_str(&m, T_OOM, "12a");
+	mb_finish(&m);
+	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_OOM_SYNTAX, (uint32_t)a,
+	               NSB_ATTR_OOM_SCORE_ADJ, 2);
+	mb_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_oom_parses_values_in_range),
+	        cmocka_unit_test(test_oom_rejects_values_out_of_range),
+	        cmocka_unit_test(test_oom_rejects_non_decimal_text),
+	        cmocka_unit_test(test_oom_rejects_nul_inside_text),
+	        cmocka_unit_test(test_decode_reads_oom_score_adj),
+	        cmocka_unit_test(test_decode_reports_oom_error_at_attribute),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_read.c - nsb_read_message: exactly one message from a stream, looping
+ * on short reads and EINTR, never reading past the message, checking the
+ * length claim before allocating, EOF and I/O errors reported with offsets.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- a scripted read(2) ---------------------------------------------------- */
+
+struct src {
+	const unsigned char *data;
+	size_t len;     /* bytes available in the stream */
+	size_t pos;     /* bytes handed out so far */
+	size_t chunk;   /* at most this many per call (0 = no limit) */
+	int eintr_left; /* this many calls fail EINTR, interleaved with reads */
+	size_t fail_at; /* once pos >= fail_at, fail with fail_errno (0 = never) */
+	int fail_errno;
+	size_t limit;  /* a request reaching past this byte is an overreach */
+	int overreach; /* set when a request asked for bytes past limit */
+	size_t calls;
+};
+
+static ssize_t src_read(void *ctx, int fd, void *buf, size_t count)
+{
+	struct src *s = ctx;
+	(void)fd;
+	s->calls++;
+	if (s->eintr_left > 0 && (s->calls % 2u) == 1u) {
+		s->eintr_left--;
+		errno = EINTR;
+		return -1;
+	}
+	if (s->fail_errno && s->pos >= s->fail_at) {
+		errno = s->fail_errno;
+		return -1;
+	}
+	if (s->limit && s->pos + count > s->limit) {
+		s->overreach = 1;
+	}
+	size_t n = count;
+	if (s->chunk && n > s->chunk) {
+		n = s->chunk;
+	}
+	if (n > s->len - s->pos) {
+		n = s->len - s->pos;
+	}
+	memcpy(buf, s->data + s->pos, n);
+	s->pos += n;
+	return (ssize_t)n;
+}
+
+static void src_init(struct src *s, const unsigned char *data, size_t len)
+{
+	memset(s, 0, sizeof *s);
+	s->data = data;
+	s->len = len;
+}
+
+static enum nsb_err rd(struct src *s, const struct nsb_decode_opts *opts, struct nsb_message *msg,
+                       struct nsb_error *e)
+{
+	msg->data = NULL;
+	msg->len = 0;
+	nsbt_poison(e);
+	return nsb_read_message(-1, opts, src_read, s, msg, e);
+}
+
+/* a valid message followed by @extra bytes of "more stream" */
+static void userns_msg(struct mb *m)
+{
+	mb_base(m, CL_NEWUSER);
+	mb_str(m, T_UIDMAP, "0 100000 65536\n");
+	mb_str(m, T_GIDMAP, "0 200000 1000\n1000 300000 64536\n");
+	mb_finish(m);
+}
+
+static void test_read_returns_exactly_one_message_and_leaves_the_rest(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	size_t n = m.len;
+	mb_raw(&m, "{\"next\":1}", 10);
+	src_init(&s, m.data, m.len);
+	s.limit = n;
+	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
+	assert_int_equal(msg.len, n);
+	assert_memory_equal(msg.data, m.data, n);
+	assert_int_equal(s.pos, n);
+	assert_false(s.overreach);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_read_loops_on_one_byte_reads(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	src_init(&s, m.data, m.len);
+	s.chunk = 1;
+	s.limit = m.len;
+	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
+	assert_int_equal(msg.len, m.len);
+	assert_memory_equal(msg.data, m.data, m.len);
+	assert_true(s.calls >= m.len);
+	assert_false(s.overreach);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_read_retries_on_eintr(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	src_init(&s, m.data, m.len);
+	s.chunk = 5; /* EINTRs land inside the header and inside the body */
+	s.eintr_left = 12;
+	s.limit = m.len;
+	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
+	assert_int_equal(s.eintr_left, 0);
+	assert_int_equal(msg.len, m.len);
+	assert_memory_equal(msg.data, m.data, m.len);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_read_reports_eof_at_start(void **state)
+{
+	(void)state;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	src_init(&s, (const unsigned char *)"", 0);
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, 0, NSB_ATTR_NONE, 0);
+	assert_null(msg.data);
+	assert_int_equal(msg.len, 0);
+}
+
+static void test_read_reports_eof_inside_header(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	src_init(&s, m.data, 10);
+	s.chunk = 3;
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, 10, NSB_ATTR_NONE, 0);
+	assert_null(msg.data);
+	assert_int_equal(msg.len, 0);
+	mb_free(&m);
+}
+
+static void test_read_reports_eof_inside_body(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	src_init(&s, m.data, m.len - 7u);
+	s.chunk = 4;
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, (uint32_t)(m.len - 7u), NSB_ATTR_NONE, 0);
+	assert_null(msg.data);
+	assert_int_equal(msg.len, 0);
+	mb_free(&m);
+}
+
+static void test_read_reports_io_error_with_errno(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	/* in the header */
+	src_init(&s, m.data, m.len);
+	s.chunk = 4;
+	s.fail_at = 8;
+	s.fail_errno = EIO;
+	assert_int_equal(rd(&s, NULL, &msg, &e), NSB_ERR_IO);
+	assert_int_equal(e.code, NSB_ERR_IO);
+	assert_int_equal(e.sys_errno, EIO);
+	assert_null(msg.data);
+	/* in the body */
+	src_init(&s, m.data, m.len);
+	s.chunk = 4;
+	s.fail_at = 24;
+	s.fail_errno = ECONNRESET;
+	assert_int_equal(rd(&s, NULL, &msg, &e), NSB_ERR_IO);
+	assert_int_equal(e.sys_errno, ECONNRESET);
+	assert_null(msg.data);
+	assert_int_equal(msg.len, 0);
+	mb_free(&m);
+}
+
+static void test_read_rejects_4gib_claim_without_reading_body(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	mb_put_u32(&m, 0, 0xFFFFFFF0u);
+	src_init(&s, m.data, m.len);
+	s.limit = 16;
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
+	assert_int_equal(s.pos, 16); /* the header and not one byte more */
+	assert_false(s.overreach);
+	assert_null(msg.data);
+	assert_int_equal(msg.len, 0);
+	mb_free(&m);
+}
+
+static void test_read_rejects_nlmsg_len_below_header(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	userns_msg(&m);
+	mb_put_u32(&m, 0, 15);
+	src_init(&s, m.data, m.len);
+	s.limit = 16;
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_LEN_SMALL, 0, NSB_ATTR_NONE, 0);
+	assert_int_equal(s.pos, 16);
+	assert_false(s.overreach);
+	assert_null(msg.data);
+	mb_free(&m);
+}
+
+static void test_read_honours_configured_cap(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	mb_base(&m, 0);
+	mb_str(&m, T_OOM, "500"); /* 40 bytes */
+	mb_finish(&m);
+	struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = 39};
+	src_init(&s, m.data, m.len);
+	assert_nsb_err(rd(&s, &opts, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
+	assert_int_equal(s.pos, 16);
+	opts.max_len = 40;
+	src_init(&s, m.data, m.len);
+	assert_nsb_ok(rd(&s, &opts, &msg, &e), e);
+	assert_int_equal(msg.len, 40);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_read_default_cap_is_one_mib_inclusive(void **state)
+{
+	(void)state;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	size_t big = NSB_DEFAULT_MAX_LEN + 64u;
+	unsigned char *data = calloc(1, big);
+	assert_non_null(data);
+	uint32_t len = NSB_DEFAULT_MAX_LEN;
+	memcpy(data, &len, 4);
+	src_init(&s, data, big);
+	s.limit = NSB_DEFAULT_MAX_LEN;
+	assert_nsb_ok(rd(&s, NULL, &msg, &e), e); /* not decoded: zeros are fine */
+	assert_int_equal(msg.len, NSB_DEFAULT_MAX_LEN);
+	assert_false(s.overreach);
+	nsb_message_free(&msg);
+	len = NSB_DEFAULT_MAX_LEN + 1u;
+	memcpy(data, &len, 4);
+	src_init(&s, data, big);
+	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
+	assert_int_equal(s.pos, 16);
+	free(data);
+}
+
+static void test_read_does_not_decode(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	/* wrong type and an attribute with nla_len 0: still exactly one message */
+	mb_new_type(&m, 1);
+	mb_attr_raw(&m, 0, 0, "\0\0\0\0", 4, 0, 0);
+	mb_finish(&m);
+	src_init(&s, m.data, m.len);
+	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
+	assert_int_equal(msg.len, 24);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_message_free_is_safe_on_empty_message(void **state)
+{
+	(void)state;
+	struct nsb_message msg = {NULL, 0};
+	nsb_message_free(&msg);
+	nsb_message_free(&msg);
+	assert_null(msg.data);
+}
+
+/* ---- a real pipe fed one byte at a time ------------------------------------ */
+
+struct feeder {
+	int fd;
+	const unsigned char *data;
+	size_t len;
+};
+
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	struct timespec pause = {0, 20000}; /* 20 us: the reader sees short reads */
+	for (size_t i = 0; i < f->len; i++) {
+		ssize_t w;
+		do {
+			w = write(f->fd, f->data + i, 1);
+		} while (w < 0 && errno == EINTR);
+		if (w != 1) {
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	close(f->fd);
+	return NULL;
+}
+
+static void test_read_from_pipe_fed_one_byte_at_a_time(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg = {NULL, 0};
+	struct nsb_error e;
+	int p[2];
+	userns_msg(&m);
+	size_t n = m.len;
+	mb_raw(&m, "TAIL", 4); /* the runtime's next bytes on the init pipe */
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct feeder f = {p[1], m.data, m.len};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, feed, &f), 0);
+	nsbt_poison(&e);
+	enum nsb_err rc = nsb_read_message(p[0], NULL, NULL, NULL, &msg, &e);
+	assert_nsb_ok(rc, e);
+	assert_int_equal(msg.len, n);
+	assert_memory_equal(msg.data, m.data, n);
+	/* the bytes after the message are still in the pipe */
+	char tail[8] = {0};
+	size_t got = 0;
+	while (got < sizeof tail) {
+		ssize_t r = read(p[0], tail + got, sizeof tail - got);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		assert_true(r >= 0);
+		if (r == 0) {
+			break;
+		}
+		got += (size_t)r;
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(got, 4);
+	assert_memory_equal(tail, "TAIL", 4);
+	close(p[0]);
+	nsb_message_free(&msg);
+	mb_free(&m);
+}
+
+static void test_read_from_pipe_reports_eof_inside_body(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg = {NULL, 0};
+	struct nsb_error e;
+	int p[2];
+	userns_msg(&m);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct feeder f = {p[1], m.data, 30}; /* header + 14 bytes, then close */
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, feed, &f), 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_read_message(p[0], NULL, NULL, NULL, &msg, &e), e, NSB_ERR_EOF, 30, NSB_ATTR_NONE,
+	               0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_null(msg.data);
+	close(p[0]);
+	mb_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_read_returns_exactly_one_message_and_leaves_the_rest),
+	        cmocka_unit_test(test_read_loops_on_one_byte_reads),
+	        cmocka_unit_test(test_read_retries_on_eintr),
+	        cmocka_unit_test(test_read_reports_eof_at_start),
+	        cmocka_unit_test(test_read_reports_eof_inside_header),
+	        cmocka_unit_test(test_read_reports_eof_inside_body),
+	        cmocka_unit_test(test_read_reports_io_error_with_errno),
+	        cmocka_unit_test(test_read_rejects_4gib_claim_without_reading_body),
+	        cmocka_unit_test(test_read_rejects_nlmsg_len_below_header),
+	        cmocka_unit_test(test_read_honours_configured_cap),
+	        cmocka_unit_test(test_read_default_cap_is_one_mib_inclusive),
+	        cmocka_unit_test(test_read_does_not_decode),
+	        cmocka_unit_test(test_message_free_is_safe_on_empty_message),
+	        cmocka_unit_test(test_read_from_pipe_fed_one_byte_at_a_time),
+	        cmocka_unit_test(test_read_from_pipe_reports_eof_inside_body),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
