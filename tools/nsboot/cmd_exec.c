@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd_exec.c - `nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]
+ * [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
+ * `nsboot init`, driven as runc's Go parent drives `runc init`
+ * (nsb_parent_run). With --target, every namespace of PID that differs from
+ * ours is joined, as `nsenter -t PID -a` does.
+ *
+ * Exit status: CMD's own; 128+N when CMD was killed by signal N; 126/127 when
+ * it could not be run / was not found; 125 when nsboot failed before CMD ran;
+ * 2 for a usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nsboot/log.h"
+#include "nsboot/parent.h"
+
+#define EXEC_EXIT_FAILED 125
+
+extern char **environ;
+
+static const char exec_help[] =
+        "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
+        "                   [--bootstrap FILE] [--log-level LEVEL] -- CMD [ARGS...]\n"
+        "\n"
+        "Run CMD in the namespaces of another process, through 'nsboot init' driven over\n"
+        "runc's init protocol. Like 'nsenter -t PID -a CMD'.\n"
+        "\n"
+        "Options:\n"
+        "  --target PID        join every namespace of PID that differs from ours\n"
+        "  --ns TYPE:PATH      join the namespace at PATH (TYPE: user ipc uts net pid mnt\n"
+        "                      cgroup time); overrides --target for that type\n"
+        "  --oom-score-adj N   set the oom_score_adj of CMD, -1000..1000\n"
+        "  --bootstrap FILE    send the message in FILE as it is (e.g. from 'nsboot encode')\n"
+        "                      instead of building one; not with the options above\n"
+        "  --log-level LEVEL   show init's log lines up to LEVEL (panic fatal error warning\n"
+        "                      info debug trace; default warning); FATAL ones always\n"
+        "  -h, --help          print this help\n"
+        "\n"
+        "Exit status: CMD's; 128+N if CMD was killed by signal N; 126 CMD could not be\n"
+        "run; 127 CMD not found; 125 nsboot failed before CMD ran; 2 usage error.\n";
+
+enum { OPT_TARGET = 256, OPT_NS, OPT_OOM, OPT_LOG_LEVEL, OPT_BOOTSTRAP };
+
+static const struct option exec_options[] = {
+        {"target", required_argument, NULL, OPT_TARGET},
+        {"ns", required_argument, NULL, OPT_NS},
+        {"oom-score-adj", required_argument, NULL, OPT_OOM},
+        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+};
+
+struct exec_args {
+	struct nsb_bootstrap boot;
+	uint32_t target;
+	const char *ns_path[NSB_NS_COUNT]; /* from --ns, by type */
+	int log_level;
+	const char *bootstrap_path; /* --bootstrap */
+	bool built;                 /* an option that builds the message was given */
+	char **cmd;
+	char target_paths[NSB_NS_COUNT][48];
+};
+
+/* The signal handler's only state: where to forward signals once stage-2 runs. */
+static volatile sig_atomic_t forward_pid;
+
+static void forward_signal(int sig)
+{
+	if (forward_pid > 0)
+		(void)kill((pid_t)forward_pid, sig);
+}
+
+static int parse_ns(struct exec_args *a, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	enum nsb_ns_type type;
+
+	if (colon == NULL || !nsb_ns_type_from_name(arg, (size_t)(colon - arg), &type))
+		return cli_usage("exec",
+		                 "--ns needs TYPE:PATH with TYPE one of user ipc uts net pid mnt "
+		                 "cgroup time, not '%s'",
+		                 arg);
+	if (colon[1] != '/')
+		return cli_usage("exec", "--ns %s: the path must be absolute", arg);
+	a->ns_path[type] = colon + 1;
+	return -1;
+}
+
+/* Returns -1 to go on, or the exit status (help printed, usage error). */
+static int parse_args(int argc, char **argv, struct exec_args *a)
+{
+	int c, rc;
+
+	a->log_level = NSB_LOG_WARNING;
+	while ((c = getopt_long(argc, argv, "+:h", exec_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_TARGET:
+			if (!cli_parse_u32(optarg, &a->target) || a->target == 0 || a->target > INT32_MAX)
+				return cli_usage("exec", "--target needs a pid, not '%s'", optarg);
+			break;
+		case OPT_NS:
+			if ((rc = parse_ns(a, optarg)) != -1)
+				return rc;
+			break;
+		case OPT_OOM:
+			if (nsb_oom_parse(optarg, strlen(optarg), &a->boot.oom_score_adj, NULL) != NSB_OK)
+				return cli_usage(
+				        "exec",
+				        "--oom-score-adj needs an integer from -1000 to 1000, not '%s'",
+				        optarg);
+			NSB_SET(&a->boot, NSB_F_OOM_SCORE_ADJ);
+			break;
+		case OPT_BOOTSTRAP:
+			a->bootstrap_path = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			if (!nsb_log_level_from_name(optarg, strlen(optarg), &a->log_level))
+				return cli_usage("exec", "unknown log level '%s'", optarg);
+			break;
+		case 'h':
+			(void)fputs(exec_help, stdout);
+			return cli_finish_stdout("exec", CLI_EXIT_OK);
+		default:
+			return cli_getopt_error("exec", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage("exec", "no command given");
+	a->built = a->target != 0 || NSB_HAS(&a->boot, NSB_F_OOM_SCORE_ADJ);
+	for (int t = 0; t < NSB_NS_COUNT; t++)
+		a->built = a->built || a->ns_path[t] != NULL;
+	if (a->built && a->bootstrap_path != NULL)
+		return cli_usage("exec",
+		                 "--bootstrap sends its file as it is: no --target, --ns or --oom-score-adj");
+	a->cmd = argv + optind;
+	return -1;
+}
+
+/* Is the namespace at @path another one than ours of @type? */
+static int differs(const char *path, enum nsb_ns_type type, bool *out)
+{
+	char self[48];
+	struct stat a, b;
+
+	(void)snprintf(self, sizeof(self), "/proc/self/ns/%s", nsb_ns_type_name(type));
+	if (stat(path, &a) < 0) {
+		/* a namespace type this kernel does not have, for both of us */
+		if (errno == ENOENT && stat(self, &b) < 0 && errno == ENOENT) {
+			*out = false;
+			return 0;
+		}
+		return cli_sys_error("exec", path, errno);
+	}
+	if (stat(self, &b) < 0)
+		return cli_sys_error("exec", self, errno);
+	*out = a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+	return 0;
+}
+
+/* NS_PATHS in runc's order (user first): --ns paths, then --target's differing ones. */
+static int build_paths(struct exec_args *a)
+{
+	struct nsb_ns_paths *ns = &a->boot.ns_paths;
+
+	for (int t = 0; t < NSB_NS_COUNT; t++) {
+		const char *path = a->ns_path[t];
+		if (path == NULL && a->target != 0) {
+			bool other = false;
+			(void)snprintf(a->target_paths[t], sizeof(a->target_paths[t]), "/proc/%u/ns/%s",
+			               a->target, nsb_ns_type_name((enum nsb_ns_type)t));
+			if (differs(a->target_paths[t], (enum nsb_ns_type)t, &other) != 0)
+				return CLI_EXIT_USAGE;
+			path = other ? a->target_paths[t] : NULL;
+		}
+		if (path == NULL)
+			continue;
+		ns->paths[ns->count].type = (enum nsb_ns_type)t;
+		ns->paths[ns->count].path.ptr = path;
+		ns->paths[ns->count].path.len = strlen(path);
+		ns->count++;
+	}
+	if (ns->count > 0)
+		NSB_SET(&a->boot, NSB_F_NS_PATHS);
+	return 0;
+}
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+	const struct exec_args *a = ctx;
+
+	if (level == NSB_LOG_FATAL || level == NSB_LOG_PANIC)
+		(void)fprintf(stderr, "nsboot exec: %s\n", msg);
+	else if (level < 0)
+		(void)fprintf(stderr, "nsboot exec: malformed log line from init: %s\n", msg);
+	else if (level <= a->log_level)
+		(void)fprintf(stderr, "%s: %s\n", nsb_log_level_name(level), msg);
+}
+
+static int on_ready(void *ctx, const struct nsb_parent_result *res)
+{
+	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+	struct sigaction sa;
+	(void)ctx;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	forward_pid = (sig_atomic_t)res->stage2;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		if (sigaction(forwarded[i], &sa, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The bootstrap for --target / --ns / --oom-score-adj, malloc'd; NULL after reporting why not. */
+static unsigned char *encode(struct exec_args *a, size_t *size)
+{
+	struct nsb_error err;
+	unsigned char *msg;
+	enum nsb_err rc = nsb_encode(&a->boot, NULL, 0, size, &err); /* the size */
+
+	if (rc != NSB_ERR_NO_SPACE && rc != NSB_OK) {
+		(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: %s\n", nsb_error_name(rc));
+		return NULL;
+	}
+	msg = malloc(*size);
+	if (msg == NULL) {
+		(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: out of memory\n");
+		return NULL;
+	}
+	rc = nsb_encode(&a->boot, msg, *size, size, &err);
+	if (rc != NSB_OK) {
+		(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: %s\n", nsb_error_name(rc));
+		free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int run(struct exec_args *a)
+{
+	char init_word[] = "init", dashes[] = "--", self_name[] = "nsboot";
+	size_t n = 0, size = 0;
+	unsigned char *msg = NULL;
+	char **argv;
+	struct nsb_parent_result res;
+	struct nsb_error err;
+	enum nsb_err rc;
+
+	while (a->cmd[n] != NULL)
+		n++;
+	argv = calloc(n + 4, sizeof(char *));
+	if (argv == NULL)
+		return cli_sys_error("exec", "allocate", ENOMEM);
+	if (a->bootstrap_path != NULL) {
+		int e = cli_read_input(a->bootstrap_path, NSB_DEFAULT_MAX_LEN + 1u, &msg, &size);
+		if (e != 0) {
+			free(argv);
+			return cli_sys_error("exec", a->bootstrap_path, e);
+		}
+	} else if ((msg = encode(a, &size)) == NULL) {
+		free(argv);
+		return EXEC_EXIT_FAILED;
+	}
+	argv[0] = self_name;
+	argv[1] = init_word;
+	argv[2] = dashes;
+	memcpy(argv + 3, a->cmd, n * sizeof(char *));
+
+	struct nsb_parent_config cfg = {
+	        .bootstrap = msg,
+	        .bootstrap_len = size,
+	        /* FATAL lines must come even at --log-level panic: they are the error */
+	        .log_level = a->log_level > NSB_LOG_FATAL ? a->log_level : NSB_LOG_FATAL,
+	        .init_path = "/proc/self/exe",
+	        .init_argv = argv,
+	        .envp = environ,
+	        .on_log = on_log,
+	        .log_ctx = a,
+	        .on_ready = on_ready,
+	};
+	(void)fflush(NULL);
+	rc = nsb_parent_run(&cfg, &res, &err);
+	forward_pid = 0;
+	free(msg);
+	free(argv);
+	if (rc != NSB_OK) {
+		if (res.fatal[0] == '\0')
+			(void)fprintf(stderr, "nsboot exec: %s: %s\n", nsb_error_name(rc),
+			              res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
+		return EXEC_EXIT_FAILED;
+	}
+	if (WIFSIGNALED(res.stage2_status))
+		return 128 + WTERMSIG(res.stage2_status);
+	return WEXITSTATUS(res.stage2_status);
+}
+
+int cli_cmd_exec(int argc, char **argv)
+{
+	struct exec_args *a = calloc(1, sizeof(*a));
+	int rc;
+
+	if (a == NULL)
+		return cli_sys_error("exec", "allocate", ENOMEM);
+	nsb_bootstrap_init(&a->boot, NSB_DIALECT_RUNC_1_2);
+	rc = parse_args(argc, argv, a);
+	if (rc == -1)
+		rc = build_paths(a);
+	if (rc == 0)
+		rc = run(a);
+	free(a);
+	return rc;
+}

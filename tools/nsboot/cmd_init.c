@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd_init.c - `nsboot init [--dialect=D] [--] [CMD ARGS...]`: the program a
+ * runtime spawns with _LIBCONTAINER_INITPIPE, _LIBCONTAINER_LOGPIPE and
+ * _LIBCONTAINER_LOGLEVEL set, speaking runc's init protocol (spec §6-§7).
+ * The three variables are removed from the environment before anything
+ * else runs, so the command stage-2 execs never sees them.
+ *
+ * Exit status is the init's own (init.h): 0, 1 on any failure (a FATAL log
+ * line says why), 126/127 when stage-2's exec fails; 2 for a usage error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nsboot/init.h"
+
+static const char init_help[] =
+        "Usage: nsboot init [--dialect=runc-1.2|runc-1.1] [--] [CMD [ARGS...]]\n"
+        "\n"
+        "Run as a container runtime's init: read one bootstrap message from the fd in\n"
+        "_LIBCONTAINER_INITPIPE, join and create namespaces in three stages, report\n"
+        "{\"stage1_pid\":N,\"stage2_pid\":M} on the init pipe, and once the runtime closes\n"
+        "its side of the pipe, exec CMD in stage-2 (or exit 0 without CMD).\n"
+        "Log lines go to the fd in _LIBCONTAINER_LOGPIPE as runc's JSON lines, up to\n"
+        "the level in _LIBCONTAINER_LOGLEVEL (0 panic .. 6 trace, default 5).\n"
+        "\n"
+        "Options:\n"
+        "  --dialect=D   runc-1.2 (default) or runc-1.1 (writes one 0x00 byte first,\n"
+        "                and attribute 27290 is MOUNT_SOURCES)\n"
+        "  -h, --help    print this help\n"
+        "\n"
+        "Exit status: 0 success, 1 init failed (see its FATAL log line), 126/127 the\n"
+        "command could not be run / was not found, 2 usage error.\n";
+
+static const struct option init_options[] = {
+        {"dialect", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+};
+
+/* Take @name out of the environment, keeping a copy of its value in @buf. */
+static const char *take_env(const char *name, char *buf, size_t cap)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL)
+		return NULL;
+	/* An overlong value keeps its head and ends in "...", which fails as
+	 * an integer and still shows in the FATAL line. */
+	if (strlen(v) >= cap)
+		(void)snprintf(buf, cap, "%.*s...", (int)(cap - 4), v);
+	else
+		(void)snprintf(buf, cap, "%s", v);
+	(void)unsetenv(name);
+	return buf;
+}
+
+int cli_cmd_init(int argc, char **argv)
+{
+	struct nsb_init_config cfg;
+	char initpipe[32], logpipe[32], loglevel[32];
+	int c;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dialect = NSB_DIALECT_RUNC_1_2;
+	/* '+': options end at the first operand, which starts CMD */
+	while ((c = getopt_long(argc, argv, "+:h", init_options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!nsb_dialect_from_name(optarg, &cfg.dialect))
+				return cli_usage("init", "unknown dialect '%s' (runc-1.2 or runc-1.1)",
+				                 optarg);
+			break;
+		case 'h':
+			(void)fputs(init_help, stdout);
+			return cli_finish_stdout("init", CLI_EXIT_OK);
+		default:
+			return cli_getopt_error("init", argv, c);
+		}
+	}
+	cfg.initpipe = take_env("_LIBCONTAINER_INITPIPE", initpipe, sizeof(initpipe));
+	cfg.logpipe = take_env("_LIBCONTAINER_LOGPIPE", logpipe, sizeof(logpipe));
+	cfg.loglevel = take_env("_LIBCONTAINER_LOGLEVEL", loglevel, sizeof(loglevel));
+	if (cfg.initpipe == NULL)
+		return cli_usage("init", "_LIBCONTAINER_INITPIPE is not set: init is started by a runtime "
+		                         "(see 'nsboot exec')");
+	cfg.argv = optind < argc ? argv + optind : NULL;
+	/* Flush now: each stage process exits through exit(3) and would flush a copy. */
+	(void)fflush(NULL);
+	return nsb_init_run(&cfg);
+}
