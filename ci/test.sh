@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # ci/test.sh - the test command: install what is missing, configure, build and
 # run every test with gcc (preset `default`), then again under clang
-# ASan+UBSan (preset `asan`). As root it also runs the privileged suites.
+# ASan+UBSan (preset `asan`). As root it also runs the privileged
+# integration suite (ci/integration.sh).
 #
 #   ci/test.sh            # everything
 #   ci/test.sh --quick    # default preset only
@@ -26,4 +27,11 @@ for p in "${presets[@]}"; do
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     ctest --preset "$p" -j "$(nproc)"
 done
+if [ "$(id -u)" -eq 0 ]; then
+  echo "=== test: privileged integration suite (root)"
+  ci/integration.sh
+else
+  echo "test: SKIP privileged integration suite: not root (run ci/integration.sh as root)"
+  [ "${NSB_MUST_WORK:-0}" = 1 ] && { echo "test: NSB_MUST_WORK=1 forbids that skip" >&2; exit 1; }
+fi
 echo "test: all presets passed (${presets[*]})"
