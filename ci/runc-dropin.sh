@@ -153,7 +153,7 @@ derive_deb_src() {
 	: >"$SRC_SOURCES.new"
 	: >"$SRC_LIST.new"
 	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && [ "$f" != "$SRC_SOURCES" ] || continue
+		if [ ! -f "$f" ] || [ "$f" = "$SRC_SOURCES" ]; then continue; fi
 		awk 'BEGIN { RS = ""; FS = "\n" }
 		{
 			deb = 0; debian = 0; out = ""
@@ -169,20 +169,16 @@ derive_deb_src() {
 		}' "$f" >>"$SRC_SOURCES.new"
 	done
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] && [ "$f" != "$SRC_LIST" ] || continue
+		if [ ! -f "$f" ] || [ "$f" = "$SRC_LIST" ]; then continue; fi
 		sed -n 's/^[[:space:]]*deb[[:space:]]\+\(.*debian.*\)$/deb-src \1/p' "$f" >>"$SRC_LIST.new"
 	done
-	local changed=0 pair
-	for pair in "$SRC_SOURCES" "$SRC_LIST"; do
-		if [ -s "$pair.new" ]; then
-			cmp -s "$pair.new" "$pair" 2>/dev/null || {
-				mv "$pair.new" "$pair"
-				changed=1
-			}
-		else
-			rm -f "$pair.new"
+	local changed=0 dst
+	for dst in "$SRC_SOURCES" "$SRC_LIST"; do
+		if [ -s "$dst.new" ] && ! cmp -s "$dst.new" "$dst"; then
+			mv "$dst.new" "$dst"
+			changed=1
 		fi
-		rm -f "$pair.new"
+		rm -f "$dst.new"
 	done
 	if [ ! -s "$SRC_SOURCES" ] && [ ! -s "$SRC_LIST" ]; then
 		echo "runc-dropin: no Debian 'deb' entry in /etc/apt/sources.list* to derive deb-src from" >&2
@@ -225,7 +221,10 @@ step_deps() {
 	if [ ! -f "$B/src/.done-$ver" ]; then
 		rm -rf "$B/src"
 		mkdir -p "$B/src"
-		(cd "$B/src" && timeout 300 apt-get source -qq "runc=$ver" >"$B/apt-source.log" 2>&1) || {
+		# A deb-src entry left by an earlier run may have no package lists yet: update once.
+		(cd "$B/src" && timeout 300 apt-get source -qq "runc=$ver" >"$B/apt-source.log" 2>&1) ||
+			{ [ "$(id -u)" -eq 0 ] && timeout 300 apt-get update -qq &&
+				(cd "$B/src" && timeout 300 apt-get source -qq "runc=$ver" >"$B/apt-source.log" 2>&1); } || {
 			tail -20 "$B/apt-source.log" >&2
 			return 1
 		}
@@ -274,7 +273,7 @@ swap_nsexec() {
 
 		package nsenter
 
-		// #cgo CFLAGS: -std=gnu11 -D_GNU_SOURCE -I${SRCDIR}/include -fvisibility=hidden
+		// #cgo CFLAGS: -std=gnu11 -D_GNU_SOURCE= -I${SRCDIR}/include -fvisibility=hidden
 		import "C"
 	EOF
 }
@@ -359,6 +358,7 @@ new_bundle() {
 # ---------------------------------------------------------------- containers
 NS_TYPES="cgroup ipc mnt net pid user uts"
 # Inside the container: one `ns <type> <link>` line per namespace, then the maps, then $$.
+# shellcheck disable=SC2016 # expanded by the container's shell, not here
 PROBE='for n in '$NS_TYPES'; do echo "ns $n $(readlink /proc/self/ns/$n)"; done;
 while read -r a b c; do echo "uid_map $a $b $c"; done </proc/self/uid_map;
 while read -r a b c; do echo "gid_map $a $b $c"; done </proc/self/gid_map;
@@ -500,7 +500,7 @@ exec_joins_all() { # the exec'd process is in every namespace of the container's
 debug_facts() { # which nsexec log prefixes and milestones the --debug output shows
 	local f=$1.err s out=""
 	for s in 'nsexec\[' 'nsexec-0\[' 'nsexec-1\[' 'nsexec-2\['; do
-		grep -q "$s[0-9]*\]: " "$f" && out+="${s//\\/} "
+		if grep -q "${s}[0-9]*\]: " "$f"; then out+="${s//\\/} "; fi
 	done
 	grep -q 'nsexec container setup' "$f" && out+="'nsexec container setup' "
 	grep -q 'child process in init()' "$f" && out+="'child process in init()'"
@@ -563,11 +563,11 @@ step_containers() {
 		"newns=cgroup,ipc,mnt,net,pid,user,uts uid_map 0 100000 65536;gid_map 0 100000 65536; pid1"
 	local v
 	for v in new stock; do
-		grep -q '^secret-a$' "$W/ct/userns.$v.out" && grep -q '^secret-b$' "$W/ct/userns.$v.out" || {
+		if grep -q '^secret-a$' "$W/ct/userns.$v.out" && grep -q '^secret-b$' "$W/ct/userns.$v.out"; then
+			pass "run userns ($v): bind mounts from a 0700 directory readable"
+		else
 			fail "run userns ($v): bind mounts from a 0700 directory readable" "$(head -c 300 "$W/ct/userns.$v.err")"
-			continue
-		}
-		pass "run userns ($v): bind mounts from a 0700 directory readable"
+		fi
 	done
 
 	both exec sc_exec_plain
@@ -629,7 +629,7 @@ step_cve() {
 is_known() {
 	local file=$1 test=$2 out=$3 kf kt kre reason
 	while IFS=$'\t' read -r kf kt kre reason; do
-		[ -n "$kf" ] && [ "${kf#\#}" = "$kf" ] || continue
+		if [ -z "$kf" ] || [ "${kf#\#}" != "$kf" ]; then continue; fi
 		if [ "$kf" = "$file" ] && [ "$kt" = "$test" ] && grep -qE -- "$kre" "$out"; then
 			echo "$reason"
 			return 0
@@ -739,7 +739,7 @@ cleanup() {
 	done
 	# recvtty daemons the bats helpers started and a timeout left behind.
 	for id in "$W"/bats-tmp/bats-run-*/runc.*/tty/pid; do
-		[ -f "$id" ] && kill -9 "$(cat "$id")" 2>/dev/null || true
+		if [ -f "$id" ]; then kill -9 "$(cat "$id")" 2>/dev/null || true; fi
 	done
 }
 
