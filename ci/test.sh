@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = --quick ] && quick=1
 
-ci/deps.sh build test
+ci/deps.sh build test integration
 
 presets=(default)
 [ $quick -eq 1 ] || presets+=(asan)

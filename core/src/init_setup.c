@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -159,31 +158,18 @@ enum nsb_step nsb_op_socketpairs(struct nsb_exec *ex, const struct nsb_op *op)
 	return NSB_STEP_OK;
 }
 
-static void exec_free(struct nsb_exec *ex)
-{
-	nsb_message_free(&ex->msg);
-	free(ex);
-}
-
 int nsb_init_run(const struct nsb_init_config *cfg)
 {
-	struct nsb_exec *ex;
+	/* On the stack (about 12 KiB): no allocation that could fail before
+	 * there is a way to report it. */
+	struct nsb_exec exec;
+	struct nsb_exec *ex = &exec;
 	enum nsb_step step;
 	int status;
 
 	if (cfg == NULL || cfg->initpipe == NULL)
 		return 0; /* not started by a runtime: nothing to do */
-	ex = calloc(1, sizeof(*ex));
-	if (ex == NULL) {
-		static const char oom[] = "FATAL: nsexec: out of memory\n";
-		const struct nsb_sys *sys = cfg->sys != NULL ? cfg->sys : nsb_sys_default();
-		struct {
-			const struct nsb_sys *sys;
-			const struct nsb_site *last_site;
-		} cx = {sys, NULL};
-		(void)NSB_CALL_K(&cx, NSB_SITE_BEST_EFFORT, write, 2, oom, sizeof(oom) - 1);
-		return NSB_INIT_EXIT_FAILURE;
-	}
+	memset(ex, 0, sizeof(*ex));
 	ex->sys = cfg->sys != NULL ? cfg->sys : nsb_sys_default();
 	ex->cfg = cfg;
 	ex->stage = NSB_LOG_STAGE_SETUP;
@@ -209,6 +195,6 @@ int nsb_init_run(const struct nsb_init_config *cfg)
 			nsb_xlog(ex, NSB_LOG_DEBUG, "<~ nsexec stage-0");
 	}
 	status = nsb_finish_stage(ex, step);
-	exec_free(ex);
+	nsb_message_free(&ex->msg);
 	return status;
 }

@@ -76,8 +76,9 @@ static enum nsb_step check_types(struct nsb_exec *ex, const struct join_set *js)
 			char actual[96];
 			nsb_flags_names((uint32_t)t, actual, sizeof(actual));
 			return nsb_xfail(ex, NSB_ERR_NS_TYPE_MISMATCH,
-			                 "join %s namespace: %s is a %s namespace (type %#x)", type_name(p),
-			                 js->paths[i], actual[0] != '\0' ? actual : "unknown", (unsigned)t);
+			                 "join %s namespace: %s is a namespace of type %s (%#x)",
+			                 type_name(p), js->paths[i], actual[0] != '\0' ? actual : "unknown",
+			                 (unsigned)t);
 		}
 	}
 	return NSB_STEP_OK;

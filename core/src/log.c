@@ -52,7 +52,10 @@ static size_t escape_byte(unsigned char c, char e[6])
 		}
 	}
 	if (c < 0x20 || c == 0x7f) {
-		memcpy(e, "\\u00", 4);
+		e[0] = '\\';
+		e[1] = 'u';
+		e[2] = '0';
+		e[3] = '0';
 		e[4] = hex[c >> 4];
 		e[5] = hex[c & 0x0f];
 		return 6;
@@ -200,8 +203,10 @@ enum nsb_err nsb_log_parse(const char *line, size_t len, int *level, char *msg, 
 	if (!unescape(line, len, &i, &o))
 		return nsb_fail(err, NSB_ERR_JSON_SYNTAX, 0, NSB_ATTR_NONE, nsb_pos32(i));
 	/* the closing quote, then exactly "}" */
-	if (len - i != 2 || line[i + 1] != '}')
+	if (len - i < 2 || line[i + 1] != '}')
 		return nsb_fail(err, NSB_ERR_JSON_SYNTAX, 0, NSB_ATTR_NONE, nsb_pos32(i + 1));
+	if (len - i > 2)
+		return nsb_fail(err, NSB_ERR_JSON_SYNTAX, 0, NSB_ATTR_NONE, nsb_pos32(i + 2));
 	if (o.len >= cap)
 		return nsb_fail(err, NSB_ERR_NO_SPACE, 0, NSB_ATTR_NONE, nsb_pos32(i));
 	*msg_len = nsb_out_end(&o);

@@ -10,21 +10,23 @@
 #include "internal.h"
 #include "nsboot/machine.h"
 
-static const char *const sync_names[] = {
-        [NSB_SYNC_USERMAP_PLS - NSB_SYNC_USERMAP_PLS] = "USERMAP_PLS",
-        [NSB_SYNC_USERMAP_ACK - NSB_SYNC_USERMAP_PLS] = "USERMAP_ACK",
-        [NSB_SYNC_RECVPID_PLS - NSB_SYNC_USERMAP_PLS] = "RECVPID_PLS",
-        [NSB_SYNC_RECVPID_ACK - NSB_SYNC_USERMAP_PLS] = "RECVPID_ACK",
-        [NSB_SYNC_GRANDCHILD - NSB_SYNC_USERMAP_PLS] = "GRANDCHILD",
-        [NSB_SYNC_CHILD_FINISH - NSB_SYNC_USERMAP_PLS] = "CHILD_FINISH",
-        [NSB_SYNC_TIMEOFFSETS_PLS - NSB_SYNC_USERMAP_PLS] = "TIMEOFFSETS_PLS",
-        [NSB_SYNC_TIMEOFFSETS_ACK - NSB_SYNC_USERMAP_PLS] = "TIMEOFFSETS_ACK",
+static const struct {
+	uint32_t value;
+	const char *name;
+} sync_names[] = {
+        {NSB_SYNC_USERMAP_PLS, "USERMAP_PLS"},         {NSB_SYNC_USERMAP_ACK, "USERMAP_ACK"},
+        {NSB_SYNC_RECVPID_PLS, "RECVPID_PLS"},         {NSB_SYNC_RECVPID_ACK, "RECVPID_ACK"},
+        {NSB_SYNC_GRANDCHILD, "GRANDCHILD"},           {NSB_SYNC_CHILD_FINISH, "CHILD_FINISH"},
+        {NSB_SYNC_TIMEOFFSETS_PLS, "TIMEOFFSETS_PLS"}, {NSB_SYNC_TIMEOFFSETS_ACK, "TIMEOFFSETS_ACK"},
 };
 
 const char *nsb_sync_name(uint32_t value)
 {
-	uint32_t i = value - (uint32_t)NSB_SYNC_USERMAP_PLS; /* wraps for values below 0x40 */
-	return i < sizeof(sync_names) / sizeof(sync_names[0]) ? sync_names[i] : NULL;
+	for (size_t i = 0; i < sizeof(sync_names) / sizeof(sync_names[0]); i++) {
+		if (sync_names[i].value == value)
+			return sync_names[i].name;
+	}
+	return NULL;
 }
 
 static const char *const op_names[NSB_OP__COUNT] = {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "nsboot/bootstrap.h"
 #include "nsboot/parent.h"
 #include "sys_call.h"
 
@@ -29,9 +30,11 @@ struct parent {
 	const struct nsb_parent_config *cfg;
 	struct nsb_parent_result *res;
 	struct nsb_error *err;
-	int initfd; /* our end of the init pipe */
-	int logfd;  /* read end of the log pipe; -1 after EOF */
-	int pidfd;  /* stage-0's; -1 when unavailable (old kernel): poll with a timeout */
+	bool failed;
+	int initfd;            /* our end of the init pipe */
+	int logfd;             /* read end of the log pipe; -1 after EOF */
+	int pidfd;             /* stage-0's; -1 when unavailable (old kernel): poll with a timeout */
+	bool await_setup_byte; /* dialect runc-1.1: init writes 0x00 before it reads */
 	size_t sent;
 	char pidline[PID_LINE_MAX];
 	size_t pidline_len;
@@ -41,9 +44,13 @@ struct parent {
 	char msg[NSB_LOG_LINE_MAX];
 };
 
+/* The first failure is the one reported: later ones (in tear_down) are its consequences. */
 static enum nsb_err fail_sys(struct parent *p, const char *what)
 {
 	int e = errno;
+	if (p->failed)
+		return NSB_ERR_SYSCALL;
+	p->failed = true;
 	(void)snprintf(p->res->what, sizeof(p->res->what), "%s: %s: %s", what,
 	               p->last_site != NULL ? p->last_site->call : "?", strerror(e));
 	nsb_fail(p->err, NSB_ERR_SYSCALL, 0, NSB_ATTR_NONE, 0);
@@ -54,6 +61,9 @@ static enum nsb_err fail_sys(struct parent *p, const char *what)
 
 static enum nsb_err fail_code(struct parent *p, enum nsb_err code, const char *what)
 {
+	if (p->failed)
+		return code;
+	p->failed = true;
 	(void)snprintf(p->res->what, sizeof(p->res->what), "%s", what);
 	return nsb_fail(p->err, code, 0, NSB_ATTR_NONE, 0);
 }
@@ -90,7 +100,7 @@ static enum nsb_err read_log(struct parent *p)
 		if (p->log_len > 0) /* a last line without '\n' */
 			deliver_line(p, p->logbuf, p->log_len);
 		p->log_len = 0;
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->logfd);
+		(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->logfd);
 		p->logfd = -1;
 		return NSB_OK;
 	}
@@ -111,33 +121,57 @@ static enum nsb_err read_log(struct parent *p)
 
 /* ---- starting init --------------------------------------------------------- */
 
-/* envp minus _LIBCONTAINER_*, plus our three; one malloc'd block. */
-static char **build_env(const struct nsb_parent_config *cfg, int initpipe, int logpipe)
+#define ENV_SLOT 48u
+
+/*
+ * envp minus _LIBCONTAINER_*, plus our three, in one malloc'd block made
+ * before any fd exists (nothing to undo when it fails); fill_env() writes
+ * the fd numbers into the three reserved slots later.
+ */
+static char **alloc_env(const struct nsb_parent_config *cfg)
 {
 	static const char prefix[] = "_LIBCONTAINER_";
 	size_t n = 0, keep = 0;
 	char **env;
-	char *extra;
 
 	for (; cfg->envp != NULL && cfg->envp[n] != NULL; n++)
 		keep += strncmp(cfg->envp[n], prefix, sizeof(prefix) - 1) != 0;
-	env = malloc((keep + 4) * sizeof(char *) + 3 * 48);
+	env = malloc((keep + 4) * sizeof(char *) + 3 * (size_t)ENV_SLOT);
 	if (env == NULL)
 		return NULL;
-	extra = (char *)(env + keep + 4);
 	keep = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(cfg->envp[i], prefix, sizeof(prefix) - 1) != 0)
 			env[keep++] = cfg->envp[i];
 	}
-	env[keep++] = extra;
-	extra += snprintf(extra, 48, "_LIBCONTAINER_INITPIPE=%d", initpipe) + 1;
-	env[keep++] = extra;
-	extra += snprintf(extra, 48, "_LIBCONTAINER_LOGPIPE=%d", logpipe) + 1;
-	env[keep++] = extra;
-	(void)snprintf(extra, 48, "_LIBCONTAINER_LOGLEVEL=%d", cfg->log_level);
-	env[keep] = NULL;
+	for (size_t i = 0; i < 3; i++)
+		env[keep + i] = (char *)(env + keep + 4) + i * ENV_SLOT;
+	env[keep + 3] = NULL;
 	return env;
+}
+
+static void fill_env(char **env, const struct nsb_parent_config *cfg, int initpipe, int logpipe)
+{
+	size_t k = 0;
+	while (env[k + 3] != NULL)
+		k++;
+	(void)snprintf(env[k], ENV_SLOT, "_LIBCONTAINER_INITPIPE=%d", initpipe);
+	(void)snprintf(env[k + 1], ENV_SLOT, "_LIBCONTAINER_LOGPIPE=%d", logpipe);
+	(void)snprintf(env[k + 2], ENV_SLOT, "_LIBCONTAINER_LOGLEVEL=%d", cfg->log_level);
+}
+
+/* In the spawned child, before init runs: a FATAL line of our own, then exit. */
+static void spawn_fatal(struct parent *p, int logpipe, const char *what, int status)
+{
+	char text[512], line[NSB_LOG_LINE_MAX];
+	int e = errno;
+	int n = snprintf(text, sizeof(text), "%s: %s: %s", what,
+	                 p->last_site != NULL ? p->last_site->call : "?", strerror(e));
+	size_t len = nsb_log_format(line, sizeof(line), NSB_LOG_FATAL, NSB_LOG_STAGE_SETUP,
+	                            (long)p->sys->getpid(p->sys->ctx), text, n > 0 ? (size_t)n : 0);
+	if (len > 0)
+		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, write, logpipe, line, len);
+	_exit(status);
 }
 
 /* In the forked child: never returns. */
@@ -145,15 +179,18 @@ static void start_child(struct parent *p, int initpipe, int logpipe, char **env)
 {
 	const struct nsb_parent_config *cfg = p->cfg;
 
-	(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->initfd);
-	(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->logfd);
+	/* close-on-exec anyway; Linux releases an fd even when close fails */
+	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->initfd);
+	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->logfd);
 	if (cfg->init_fn != NULL)
 		_exit(cfg->init_fn(cfg->init_arg, initpipe, logpipe));
 	/* Only these two fds of ours survive the exec. */
-	if (NSB_CALL(p, fcntl, initpipe, F_SETFD, 0) < 0 || NSB_CALL(p, fcntl, logpipe, F_SETFD, 0) < 0)
-		_exit(126);
+	if (NSB_CALL(p, fcntl, initpipe, F_SETFD, 0) < 0)
+		spawn_fatal(p, logpipe, "pass the init pipe to init", 126);
+	if (NSB_CALL(p, fcntl, logpipe, F_SETFD, 0) < 0)
+		spawn_fatal(p, logpipe, "pass the log pipe to init", 126);
 	(void)NSB_CALL(p, execve, cfg->init_path, cfg->init_argv, env);
-	_exit(errno == ENOENT ? 127 : 126);
+	spawn_fatal(p, logpipe, cfg->init_path, errno == ENOENT ? 127 : 126);
 }
 
 static enum nsb_err start_init(struct parent *p)
@@ -162,32 +199,32 @@ static enum nsb_err start_init(struct parent *p)
 	char **env = NULL;
 	pid_t pid;
 
-	if (NSB_CALL(p, socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (p->cfg->init_fn == NULL && (env = alloc_env(p->cfg)) == NULL)
+		return fail_code(p, NSB_ERR_NOMEM, "build the environment of init");
+	if (NSB_CALL(p, socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(env);
 		return fail_sys(p, "create the init pipe");
+	}
 	if (NSB_CALL(p, pipe2, lp, O_CLOEXEC) < 0) {
 		enum nsb_err rc = fail_sys(p, "create the log pipe");
+		free(env);
 		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, sv[0]);
 		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, sv[1]);
 		return rc;
 	}
 	p->initfd = sv[0];
 	p->logfd = lp[0];
-	if (p->cfg->init_fn == NULL && (env = build_env(p->cfg, sv[1], lp[1])) == NULL) {
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, sv[1]);
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, lp[1]);
-		return fail_code(p, NSB_ERR_NOMEM, "build the environment of init");
-	}
+	if (env != NULL)
+		fill_env(env, p->cfg, sv[1], lp[1]);
 	pid = NSB_CALL0(p, fork);
 	if (pid == 0)
 		start_child(p, sv[1], lp[1], env);
+	enum nsb_err rc = pid < 0 ? fail_sys(p, "start init") : NSB_OK;
 	free(env);
-	int e = errno;
-	(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, sv[1]);
-	(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, lp[1]);
-	if (pid < 0) {
-		errno = e;
-		return fail_sys(p, "start init");
-	}
+	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, sv[1]);
+	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, lp[1]);
+	if (rc != NSB_OK)
+		return rc;
 	p->res->stage0 = pid;
 	/* Non-blocking from here: the loop only writes what the socket takes. */
 	if (NSB_CALL(p, fcntl, p->initfd, F_SETFL, O_NONBLOCK) < 0)
@@ -201,13 +238,40 @@ static enum nsb_err start_init(struct parent *p)
 static enum nsb_err write_bootstrap(struct parent *p)
 {
 	const char *b = p->cfg->bootstrap;
-	ssize_t n = NSB_CALL(p, write, p->initfd, b + p->sent, p->cfg->bootstrap_len - p->sent);
+	/* MSG_NOSIGNAL: an init that died must not take the runtime with it (SIGPIPE) */
+	ssize_t n = NSB_CALL(p, send, p->initfd, b + p->sent, p->cfg->bootstrap_len - p->sent, MSG_NOSIGNAL);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return NSB_OK;
+	if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+		p->sent = p->cfg->bootstrap_len; /* init is gone: its exit status tells why */
+		return NSB_OK;
+	}
 	if (n < 0)
 		return fail_sys(p, "send the bootstrap");
 	p->sent += (size_t)n;
+	return NSB_OK;
+}
+
+/* runc 1.0-1.1: one 0x00 byte says init is past its setup and will read. */
+static enum nsb_err read_setup_byte(struct parent *p)
+{
+	char c = 1;
+	ssize_t n = NSB_CALL(p, read, p->initfd, &c, 1);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return NSB_OK;
+	if (n < 0 && errno != ECONNRESET)
+		return fail_sys(p, "read the setup byte");
+	if (n <= 0) { /* EOF, or reset by an init that died with our bytes unread */
+		p->await_setup_byte = false;
+		p->pidline_done = true; /* EOF: init is gone; its exit status tells */
+		p->sent = p->cfg->bootstrap_len;
+		return NSB_OK;
+	}
+	if (c != 0)
+		return fail_code(p, NSB_ERR_JSON_SYNTAX, "init's first byte is not the 0x00 of runc-1.1");
+	p->await_setup_byte = false;
 	return NSB_OK;
 }
 
@@ -219,19 +283,24 @@ static enum nsb_err read_pidline(struct parent *p)
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return NSB_OK;
-	if (n < 0)
+	if (n < 0 && errno != ECONNRESET)
 		return fail_sys(p, "read the pid line");
-	if (n == 0) {
-		p->pidline_done = true; /* EOF: every stage is gone; the exit status tells */
+	if (n <= 0) {
+		/* EOF (every stage is gone), or reset by an init that died with our
+		 * bytes unread: the exit status tells why */
+		p->pidline_done = true;
 		return NSB_OK;
 	}
 	if (c == '\n') {
+		struct nsb_error perr;
 		p->pidline_done = true;
-		return nsb_parse_pid_json(p->pidline, p->pidline_len, &p->res->stage1, &p->res->stage2,
-		                          p->err);
+		if (nsb_parse_pid_json(p->pidline, p->pidline_len, &p->res->stage1, &p->res->stage2, &perr) !=
+		    NSB_OK)
+			return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line from stage-0 is malformed");
+		return NSB_OK;
 	}
 	if (p->pidline_len == sizeof(p->pidline))
-		return nsb_fail(p->err, NSB_ERR_JSON_SYNTAX, 0, NSB_ATTR_NONE, PID_LINE_MAX);
+		return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line from stage-0 is too long");
 	p->pidline[p->pidline_len++] = c;
 	return NSB_OK;
 }
@@ -272,7 +341,7 @@ static enum nsb_err run_until_stage0_exits(struct parent *p)
 		nfds_t nfds = 0;
 		int in = -1, lg = -1, pf = -1;
 		enum nsb_err rc = NSB_OK;
-		bool sending = p->sent < p->cfg->bootstrap_len;
+		bool sending = !p->await_setup_byte && p->sent < p->cfg->bootstrap_len;
 		if (sending || !p->pidline_done) {
 			fds[nfds] = (struct pollfd){p->initfd, (short)(sending ? POLLOUT : POLLIN), 0};
 			in = (int)nfds++;
@@ -292,7 +361,9 @@ static enum nsb_err run_until_stage0_exits(struct parent *p)
 			return fail_sys(p, "wait for init");
 		}
 		if (in >= 0 && fds[in].revents != 0)
-			rc = sending ? write_bootstrap(p) : read_pidline(p);
+			rc = p->await_setup_byte ? read_setup_byte(p)
+			     : sending           ? write_bootstrap(p)
+			                         : read_pidline(p);
 		if (rc == NSB_OK && lg >= 0 && fds[lg].revents != 0)
 			rc = read_log(p);
 		if (rc == NSB_OK && !gone && (pf < 0 || fds[pf].revents != 0))
@@ -322,6 +393,23 @@ static enum nsb_err drain_log(struct parent *p)
 	return NSB_OK;
 }
 
+/* drain_log for tear_down: its own call sites, and it gives up (closing the
+ * pipe) rather than fail: the first failure is already reported. */
+static void drain_log_after_failure(struct parent *p)
+{
+	while (p->logfd >= 0) {
+		struct pollfd fd = {p->logfd, POLLIN, 0};
+		if (NSB_CALL_K(p, NSB_SITE_CLEANUP, poll, &fd, 1, -1) < 0 && errno != EINTR)
+			break;
+		if (read_log(p) != NSB_OK)
+			break;
+	}
+	if (p->logfd >= 0) {
+		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->logfd);
+		p->logfd = -1;
+	}
+}
+
 static void kill_known(struct parent *p)
 {
 	const pid_t pids[] = {p->res->stage2, p->res->stage1};
@@ -340,6 +428,10 @@ static void kill_known(struct parent *p)
 static void salvage_pids(struct parent *p)
 {
 	while (p->initfd >= 0 && !p->pidline_done && p->res->stage2 <= 0) {
+		struct pollfd fd = {p->initfd, POLLIN, 0};
+		/* never block here: the fd may not have become non-blocking */
+		if (NSB_CALL_K(p, NSB_SITE_CLEANUP, poll, &fd, 1, 0) != 1)
+			return;
 		size_t before = p->pidline_len;
 		if (read_pidline(p) != NSB_OK || (p->pidline_len == before && !p->pidline_done))
 			return;
@@ -356,7 +448,7 @@ static void salvage_pids(struct parent *p)
  */
 static void tear_down(struct parent *p)
 {
-	int status;
+	int status = 0;
 
 	if (p->res->stage0 > 0 && p->res->stage0_status == -1) {
 		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, kill, p->res->stage0, SIGKILL);
@@ -369,7 +461,7 @@ static void tear_down(struct parent *p)
 		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->initfd);
 		p->initfd = -1;
 	}
-	(void)drain_log(p);
+	drain_log_after_failure(p);
 	if (p->res->stage1 > 0 && p->res->stage1_status == -1 &&
 	    NSB_CALL_K(p, NSB_SITE_CLEANUP, waitpid, p->res->stage1, &status, 0) == p->res->stage1)
 		p->res->stage1_status = status;
@@ -418,6 +510,13 @@ enum nsb_err nsb_parent_run(const struct nsb_parent_config *cfg, struct nsb_pare
 	    (cfg->init_fn == NULL && cfg->init_path == NULL))
 		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
 	memset(res, 0, sizeof(*res));
+	/* init reads the header, then exactly nlmsg_len bytes: a message we
+	 * send shorter than that would leave it waiting for bytes that never
+	 * come (EOF is stage-2's go signal, not something to send now). */
+	if (cfg->bootstrap_len < NSB_NLMSG_HDRLEN)
+		return nsb_fail(err, NSB_ERR_SHORT_HEADER, 0, NSB_ATTR_NONE, 0);
+	if (nsb_load_u32(cfg->bootstrap) > cfg->bootstrap_len)
+		return nsb_fail(err, NSB_ERR_TRUNCATED, 0, NSB_ATTR_NONE, 0);
 	res->stage0_status = res->stage1_status = res->stage2_status = -1;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
@@ -427,17 +526,16 @@ enum nsb_err nsb_parent_run(const struct nsb_parent_config *cfg, struct nsb_pare
 	p->res = res;
 	p->err = err;
 	p->initfd = p->logfd = p->pidfd = -1;
+	p->await_setup_byte = cfg->dialect == NSB_DIALECT_RUNC_1_1;
 	nsb_ok(err);
 
 	rc = run(p);
 	if (rc != NSB_OK)
 		tear_down(p);
 	if (p->initfd >= 0)
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->initfd);
-	if (p->logfd >= 0)
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->logfd);
+		(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->initfd);
 	if (p->pidfd >= 0)
-		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, close, p->pidfd);
+		(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->pidfd);
 	free(p);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -46,6 +47,12 @@ static ssize_t sys_write(void *ctx, int fd, const void *buf, size_t count)
 {
 	(void)ctx;
 	return write(fd, buf, count);
+}
+
+static ssize_t sys_send(void *ctx, int fd, const void *buf, size_t len, int flags)
+{
+	(void)ctx;
+	return send(fd, buf, len, flags);
 }
 
 static int sys_fcntl(void *ctx, int fd, int cmd, int arg)
@@ -253,6 +260,7 @@ static const struct nsb_sys sys_default = {
         .close = sys_close,
         .read = sys_read,
         .write = sys_write,
+        .send = sys_send,
         .fcntl = sys_fcntl,
         .stat = sys_stat,
         .socketpair = sys_socketpair,
@@ -290,16 +298,24 @@ const struct nsb_sys *nsb_sys_default(void)
 }
 
 /* Section bounds, provided by the linker when any object defines a site;
- * weak so that a program without sites still links. */
+ * weak so that a program without sites still links. The linker chooses
+ * these reserved names (__start_<section>); they cannot be spelled otherwise. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern const struct nsb_site *const __start_nsb_sites[] __attribute__((weak, visibility("hidden")));
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern const struct nsb_site *const __stop_nsb_sites[] __attribute__((weak, visibility("hidden")));
 
 const struct nsb_site *const *nsb_sys_sites(size_t *count)
 {
-	if (__start_nsb_sites == NULL || __stop_nsb_sites == NULL) {
+	/* As integers: the bounds are two symbols the linker placed around one
+	 * section, which C cannot know is one object; weak ones are 0 when absent. */
+	uintptr_t start = (uintptr_t)__start_nsb_sites;
+	uintptr_t stop = (uintptr_t)__stop_nsb_sites;
+
+	if (start == 0 || stop < start) {
 		*count = 0;
 		return NULL;
 	}
-	*count = (size_t)(__stop_nsb_sites - __start_nsb_sites);
+	*count = (size_t)((stop - start) / sizeof(const struct nsb_site *));
 	return __start_nsb_sites;
 }

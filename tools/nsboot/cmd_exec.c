@@ -296,6 +296,11 @@ static int run(struct exec_args *a)
 	forward_pid = 0;
 	free(msg);
 	free(argv);
+	if (rc == NSB_ERR_SHORT_HEADER || rc == NSB_ERR_TRUNCATED) {
+		(void)fprintf(stderr, "nsboot exec: the bootstrap is not a whole message: %s: %s\n",
+		              nsb_error_name(rc), nsb_error_describe(rc));
+		return EXEC_EXIT_FAILED;
+	}
 	if (rc != NSB_OK) {
 		if (res.fatal[0] == '\0')
 			(void)fprintf(stderr, "nsboot exec: %s: %s\n", nsb_error_name(rc),

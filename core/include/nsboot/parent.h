@@ -26,6 +26,7 @@
 
 #include <sys/types.h>
 
+#include "nsboot/bootstrap.h"
 #include "nsboot/error.h"
 #include "nsboot/export.h"
 #include "nsboot/log.h"
@@ -46,7 +47,8 @@ struct nsb_parent_config {
 	const struct nsb_sys *sys; /* NULL: nsb_sys_default() */
 	const void *bootstrap;     /* one encoded message (nsb_encode) */
 	size_t bootstrap_len;
-	int log_level; /* _LIBCONTAINER_LOGLEVEL for init, 0..6 */
+	int log_level;            /* _LIBCONTAINER_LOGLEVEL for init, 0..6 */
+	enum nsb_dialect dialect; /* runc-1.1: wait for init's 0x00 byte before sending */
 
 	/* Start init by execve(init_path, init_argv, envp + _LIBCONTAINER_*)... */
 	const char *init_path;
@@ -72,7 +74,9 @@ struct nsb_parent_config {
  * Returns NSB_OK when stage-2 was released and has exited
  * (res->stage2_status; res->fatal is set if its exec failed).
  * NSB_ERR_STAGE_FAILED: stage-0 or stage-1 failed (res->fatal says why);
- * NSB_ERR_JSON_SYNTAX: the pid line was malformed; NSB_ERR_SYSCALL: a call
+ * NSB_ERR_SHORT_HEADER / NSB_ERR_TRUNCATED: @bootstrap is shorter than 16
+ * bytes or than its own nlmsg_len (init would wait forever for the rest;
+ * nothing is started); NSB_ERR_JSON_SYNTAX: the pid line was malformed; NSB_ERR_SYSCALL: a call
  * of the parent failed (err->sys_errno, res->what); NSB_ERR_NOMEM.
  */
 NSB_API enum nsb_err nsb_parent_run(const struct nsb_parent_config *cfg, struct nsb_parent_result *res,

@@ -60,6 +60,7 @@ struct nsb_sys {
 	int (*close)(void *ctx, int fd);
 	ssize_t (*read)(void *ctx, int fd, void *buf, size_t count);
 	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t count);
+	ssize_t (*send)(void *ctx, int fd, const void *buf, size_t len, int flags);
 	int (*fcntl)(void *ctx, int fd, int cmd, int arg);
 	int (*stat)(void *ctx, const char *path, struct stat *st);
 	int (*socketpair)(void *ctx, int domain, int type, int protocol, int sv[2]);

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fakesys.c - the fake seam of fakesys.h.
+ */
+#include "fakesys.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CLONE_NEWUSER_FLAG 0x10000000u
+
+enum { FD_NONE, FD_NS, FD_PIDFD, FD_PROC };
+
+struct fk_shared *fk_shared_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct fk_shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+	               0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		abort();
+	}
+	memset(p, 0, sizeof(struct fk_shared));
+	return p;
+}
+
+void fk_reset(struct fk_shared *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	sh->fail_stage = -1;
+	sh->fail_site = -1;
+	sh->corrupt_stage = -1;
+	sh->first_failed = -1;
+}
+
+int fk_site_index(const struct nsb_site *site)
+{
+	size_t n = 0;
+	const struct nsb_site *const *all = nsb_sys_sites(&n);
+	for (size_t i = 0; i < n && i < FK_MAX_SITES; i++) {
+		if (all[i] == site)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Append to a shared buffer from any process: reserve with an atomic add. */
+static void shared_append(char *buf, size_t cap, size_t *len, const char *text, size_t n)
+{
+	size_t at = __atomic_fetch_add(len, n, __ATOMIC_SEQ_CST);
+	if (at < cap)
+		memcpy(buf + at, text, at + n <= cap ? n : cap - at);
+}
+
+__attribute__((format(printf, 2, 3))) static void rec(struct fk_ctx *cx, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof(line) - 2 ? (size_t)n : sizeof(line) - 2;
+	line[len++] = '\n';
+	shared_append(cx->sh->rec, sizeof(cx->sh->rec), &cx->sh->rec_len, line, len);
+}
+
+long fk_rec_find(const struct fk_shared *sh, const char *line)
+{
+	size_t n = strlen(line);
+	size_t len = sh->rec_len < sizeof(sh->rec) ? sh->rec_len : sizeof(sh->rec);
+	for (const char *p = sh->rec; p + n <= sh->rec + len; p++) {
+		if ((p == sh->rec || p[-1] == '\n') && memcmp(p, line, n) == 0 &&
+		    (p + n == sh->rec + len || p[n] == '\n'))
+			return (long)(p - sh->rec);
+	}
+	return -1;
+}
+
+bool fk_rec_has(const struct fk_shared *sh, const char *line)
+{
+	return fk_rec_find(sh, line) >= 0;
+}
+
+/* ---- injection ------------------------------------------------------------ */
+
+static void on_site(void *ctx, const struct nsb_site *site)
+{
+	struct fk_ctx *cx = ctx;
+	struct fk_shared *sh = cx->sh;
+	int idx = fk_site_index(site);
+	bool fail;
+
+	cx->calls++;
+	sh->stage_calls[cx->stage] = cx->calls;
+	if (idx >= 0)
+		sh->executed[idx] = 1;
+	fail = (cx->stage == sh->fail_stage && cx->calls == sh->fail_nth) ||
+	       (sh->fail_cleanup && site->kind == NSB_SITE_CLEANUP);
+	if (idx >= 0 && idx == sh->fail_site &&
+	    __atomic_exchange_n(&sh->site_failed_once, 1, __ATOMIC_SEQ_CST) == 0)
+		fail = true;
+	if (!fail)
+		return;
+	cx->fail_next = true;
+	if (idx >= 0)
+		sh->failed[idx] = 1;
+	__atomic_fetch_add(&sh->injected, 1, __ATOMIC_SEQ_CST);
+	int none = -1;
+	(void)__atomic_compare_exchange_n(&sh->first_failed, &none, idx, false, __ATOMIC_SEQ_CST,
+	                                  __ATOMIC_SEQ_CST);
+}
+
+/* Take the pending injected failure, if any: then the call returns -1/EIO. */
+static bool injected(struct fk_ctx *cx)
+{
+	if (!cx->fail_next)
+		return false;
+	cx->fail_next = false;
+	errno = EIO;
+	return true;
+}
+
+static void fd_forget(struct fk_ctx *cx, int fd)
+{
+	if (fd >= 0 && fd < 1024)
+		cx->fds[fd].kind = FD_NONE;
+}
+
+static int fake_fd(struct fk_ctx *cx, int kind, uint32_t actual, const char *path)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fd >= 1024)
+		abort();
+	cx->fds[fd].kind = kind;
+	cx->fds[fd].actual = actual;
+	(void)snprintf(cx->fds[fd].path, sizeof(cx->fds[fd].path), "%s", path);
+	return fd;
+}
+
+static int kind_of(const struct fk_ctx *cx, int fd)
+{
+	return fd >= 0 && fd < 1024 ? cx->fds[fd].kind : FD_NONE;
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+static int fk_open(void *ctx, const char *path, int flags, mode_t mode)
+{
+	struct fk_ctx *cx = ctx;
+	(void)mode;
+	if (injected(cx))
+		return -1;
+	if (cx->sc != NULL && cx->sc->ns != NULL) {
+		for (const struct fk_ns *ns = cx->sc->ns; ns->path != NULL; ns++) {
+			if (strcmp(ns->path, path) == 0) {
+				rec(cx, "open %s %#x", path, (unsigned)flags);
+				return fake_fd(cx, FD_NS, ns->actual, path);
+			}
+		}
+	}
+	if (strncmp(path, "/proc/", 6) == 0) {
+		rec(cx, "open %s", path);
+		return fake_fd(cx, FD_PROC, 0, path);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int fk_close(void *ctx, int fd)
+{
+	struct fk_ctx *cx = ctx;
+	bool fail = injected(cx);
+	/* Linux releases the fd even when close reports an error. */
+	int r = close(fd);
+	fd_forget(cx, fd);
+	if (fail) {
+		errno = EIO;
+		return -1;
+	}
+	return r;
+}
+
+static ssize_t fk_read(void *ctx, int fd, void *buf, size_t count)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	ssize_t n = read(fd, buf, count);
+	uint32_t v;
+	cx->reads++;
+	cx->sh->stage_reads[cx->stage] = cx->reads;
+	/* replace a sync value (never a pid, never the bootstrap) by another */
+	if (n == 4 && cx->stage == cx->sh->corrupt_stage && cx->reads == cx->sh->corrupt_nth) {
+		memcpy(&v, buf, 4);
+		if (v >= 0x40 && v <= 0x47 && v != cx->sh->corrupt_value) {
+			memcpy(buf, &cx->sh->corrupt_value, 4);
+			cx->sh->corrupted = 1;
+		}
+	}
+	return n;
+}
+
+static ssize_t fk_write(void *ctx, int fd, const void *buf, size_t count)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (kind_of(cx, fd) == FD_PROC) {
+		const char *file = strrchr(cx->fds[fd].path, '/');
+		if (cx->sc != NULL && cx->sc->write_eperm != NULL && file != NULL &&
+		    strstr(cx->sc->write_eperm, file + 1) != NULL) {
+			rec(cx, "write %s EPERM", cx->fds[fd].path);
+			errno = EPERM;
+			return -1;
+		}
+		rec(cx, "write %s %.*s", cx->fds[fd].path, (int)count, (const char *)buf);
+		return (ssize_t)count;
+	}
+	if (fd == 2 && cx->stage != FK_PARENT) {
+		shared_append(cx->sh->err, sizeof(cx->sh->err), &cx->sh->err_len, buf, count);
+		return (ssize_t)count;
+	}
+	return write(fd, buf, count);
+}
+
+static ssize_t fk_send(void *ctx, int fd, const void *buf, size_t len, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return send(fd, buf, len, flags);
+}
+
+static int fk_fcntl(void *ctx, int fd, int cmd, int arg)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return fcntl(fd, cmd, arg);
+}
+
+static int fk_stat(void *ctx, const char *path, struct stat *st)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return stat(path, st);
+}
+
+static int fk_socketpair(void *ctx, int domain, int type, int protocol, int sv[2])
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return socketpair(domain, type, protocol, sv);
+}
+
+static int fk_pipe2(void *ctx, int fds[2], int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return pipe2(fds, flags);
+}
+
+static int fk_dup3(void *ctx, int oldfd, int newfd, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return dup3(oldfd, newfd, flags);
+}
+
+static int fk_close_range(void *ctx, unsigned int first, unsigned int last, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+static int fk_shutdown(void *ctx, int fd, int how)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "shutdown %d", how);
+	return shutdown(fd, how);
+}
+
+static int fk_poll(void *ctx, struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return poll(fds, nfds, timeout);
+}
+
+/* ---- processes ---------------------------------------------------------------- */
+
+static void become_child(struct fk_ctx *cx, int stage)
+{
+	cx->stage = stage;
+	cx->calls = 0;
+	cx->reads = 0;
+}
+
+static pid_t fk_clone_parent(void *ctx)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(0x00008000 /* CLONE_PARENT */ | SIGCHLD), 0UL,
+	                           0UL, 0UL, 0UL);
+	if (pid == 0)
+		become_child(cx, cx->stage + 1);
+	return pid;
+}
+
+static pid_t fk_fork(void *ctx)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0)
+		become_child(cx, cx->stage == FK_PARENT ? FK_SPAWN : FK_HELPER);
+	return pid;
+}
+
+static pid_t fk_waitpid(void *ctx, pid_t pid, int *status, int options)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return waitpid(pid, status, options);
+}
+
+static int fk_kill(void *ctx, pid_t pid, int sig)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return kill(pid, sig);
+}
+
+static void list_fds(int *fds, bool *cloexec, int *n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	*n = 0;
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && *n < FK_MAX_FDS) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		fds[*n] = fd;
+		cloexec[*n] = (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
+		(*n)++;
+	}
+	closedir(d);
+}
+
+/* The helper (newuidmap): record how it was started, end as told. */
+static int fk_execve(void *ctx, const char *path, char *const argv[], char *const envp[])
+{
+	struct fk_ctx *cx = ctx;
+	struct fk_shared *sh = cx->sh;
+	int fds[FK_MAX_FDS], n;
+	bool cloexec[FK_MAX_FDS];
+	if (injected(cx))
+		return -1;
+	if (cx->stage == FK_SPAWN) /* the runtime starting init: the real thing */
+		return execve(path, argv, envp);
+	int slot = __atomic_fetch_add(&sh->helper_count, 1, __ATOMIC_SEQ_CST);
+	if (slot < 4) {
+		size_t len = 0;
+		for (size_t i = 0; argv[i] != NULL && len < sizeof(sh->helper_argv[0]); i++)
+			len += (size_t)snprintf(sh->helper_argv[slot] + len, sizeof(sh->helper_argv[0]) - len,
+			                        "%s%s", i > 0 ? " " : "", argv[i]);
+	}
+	(void)path;
+	for (sh->helper_envc = 0; envp[sh->helper_envc] != NULL;)
+		sh->helper_envc++;
+	list_fds(fds, cloexec, &n);
+	for (int i = 0; i < n; i++)
+		sh->helper_inherited += fds[i] > 2 && !cloexec[i];
+	if (cx->sc != NULL && cx->sc->helper_status < 0)
+		(void)raise(SIGKILL);
+	_exit(cx->sc != NULL ? cx->sc->helper_status : 0);
+}
+
+/* Stage-2's command: record its fds, exit 0 as the command would. */
+static int fk_execvp(void *ctx, const char *file, char *const argv[])
+{
+	struct fk_ctx *cx = ctx;
+	struct fk_shared *sh = cx->sh;
+	(void)argv;
+	if (injected(cx))
+		return -1;
+	/* count it only once the fds are recorded: a kill in between must not leave half a record */
+	list_fds(sh->exec_fds, sh->exec_cloexec, &sh->exec_nfds);
+	rec(cx, "execvp %s", file);
+	sh->exec_count++;
+	_exit(0);
+}
+
+static pid_t fk_getpid(void *ctx)
+{
+	(void)ctx;
+	return getpid();
+}
+
+static pid_t fk_getppid(void *ctx)
+{
+	(void)ctx;
+	return getppid();
+}
+
+static int fk_pidfd_open(void *ctx, pid_t pid, unsigned int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (cx->stage == FK_PARENT) /* the runtime's pidfd of stage-0 is real: it is polled */
+		return (int)syscall(SYS_pidfd_open, pid, flags);
+	rec(cx, "pidfd_open %d", (int)pid);
+	return fake_fd(cx, FD_PIDFD, 0, "pidfd");
+}
+
+static int fk_pidfd_send_signal(void *ctx, int pidfd, int sig, unsigned int flags)
+{
+	struct fk_ctx *cx = ctx;
+	(void)sig, (void)flags;
+	if (injected(cx))
+		return -1;
+	if (kind_of(cx, pidfd) != FD_PIDFD) {
+		errno = EBADF;
+		return -1;
+	}
+	return 0;
+}
+
+static int fk_prctl(void *ctx, int option, unsigned long arg2)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (option == PR_SET_NAME)
+		return prctl(option, arg2, 0UL, 0UL, 0UL);
+	rec(cx, "prctl %d %lu", option, arg2);
+	return 0;
+}
+
+static int fk_sched_getaffinity(void *ctx, pid_t pid, size_t size, void *mask)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return sched_getaffinity(pid, size, mask);
+}
+
+/* ---- namespaces and credentials -------------------------------------------------- */
+
+static int fk_setns(void *ctx, int fd, int nstype)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (kind_of(cx, fd) == FD_PIDFD) {
+		rec(cx, "setns pidfd %#x", (unsigned)nstype);
+		return 0;
+	}
+	if (kind_of(cx, fd) != FD_NS || cx->fds[fd].actual != (uint32_t)nstype) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (cx->sc != NULL && (uint32_t)nstype == cx->sc->setns_eperm && !cx->setns_eperm_done) {
+		cx->setns_eperm_done = 1;
+		rec(cx, "setns %s EPERM", cx->fds[fd].path);
+		errno = EPERM;
+		return -1;
+	}
+	rec(cx, "setns %s", cx->fds[fd].path);
+	return 0;
+}
+
+static int fk_unshare(void *ctx, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "unshare %#x", (unsigned)flags);
+	return 0;
+}
+
+static int fk_ioctl(void *ctx, int fd, unsigned long request)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (request != NS_GET_NSTYPE || kind_of(cx, fd) != FD_NS || cx->fds[fd].actual == 0) {
+		errno = ENOTTY;
+		return -1;
+	}
+	return (int)cx->fds[fd].actual;
+}
+
+static pid_t fk_setsid(void *ctx)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setsid");
+	return 1;
+}
+
+static int fk_setuid(void *ctx, uid_t uid)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setuid %u", (unsigned)uid);
+	return 0;
+}
+
+static int fk_setgid(void *ctx, gid_t gid)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setgid %u", (unsigned)gid);
+	return 0;
+}
+
+static int fk_setresuid(void *ctx, uid_t r, uid_t e, uid_t s)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setresuid %u %u %u", (unsigned)r, (unsigned)e, (unsigned)s);
+	return 0;
+}
+
+static int fk_setresgid(void *ctx, gid_t r, gid_t e, gid_t s)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setresgid %u %u %u", (unsigned)r, (unsigned)e, (unsigned)s);
+	return 0;
+}
+
+static int fk_setgroups(void *ctx, size_t size, const gid_t *list)
+{
+	struct fk_ctx *cx = ctx;
+	(void)list;
+	if (injected(cx))
+		return -1;
+	rec(cx, "setgroups %zu", size);
+	return 0;
+}
+
+void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const struct fk_scenario *sc,
+            int stage)
+{
+	memset(cx, 0, sizeof(*cx));
+	cx->sh = sh;
+	cx->sc = sc;
+	cx->stage = stage;
+	*sys = (struct nsb_sys){
+	        .ctx = cx,
+	        .site = on_site,
+	        .open = fk_open,
+	        .close = fk_close,
+	        .read = fk_read,
+	        .write = fk_write,
+	        .send = fk_send,
+	        .fcntl = fk_fcntl,
+	        .stat = fk_stat,
+	        .socketpair = fk_socketpair,
+	        .pipe2 = fk_pipe2,
+	        .dup3 = fk_dup3,
+	        .close_range = fk_close_range,
+	        .shutdown = fk_shutdown,
+	        .poll = fk_poll,
+	        .clone_parent = fk_clone_parent,
+	        .fork = fk_fork,
+	        .waitpid = fk_waitpid,
+	        .kill = fk_kill,
+	        .execve = fk_execve,
+	        .execvp = fk_execvp,
+	        .getpid = fk_getpid,
+	        .getppid = fk_getppid,
+	        .pidfd_open = fk_pidfd_open,
+	        .pidfd_send_signal = fk_pidfd_send_signal,
+	        .prctl = fk_prctl,
+	        .sched_getaffinity = fk_sched_getaffinity,
+	        .setns = fk_setns,
+	        .unshare = fk_unshare,
+	        .ioctl = fk_ioctl,
+	        .setsid = fk_setsid,
+	        .setuid = fk_setuid,
+	        .setgid = fk_setgid,
+	        .setresuid = fk_setresuid,
+	        .setresgid = fk_setresgid,
+	        .setgroups = fk_setgroups,
+	};
+}

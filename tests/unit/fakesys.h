@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fakesys.h - a struct nsb_sys for running the executor and the parent side
+ * without privileges, and for failing any call on demand.
+ *
+ * Namespace-touching calls are fakes that record what they were asked
+ * (setns, unshare, ioctl(NS_GET_NSTYPE), opens of namespace paths and
+ * procfs files, writes to those files, prctl(PR_SET_DUMPABLE), the
+ * credential calls, setsid, pidfd calls, the helper's execve and stage-2's
+ * execvp). Process creation, sockets, pipes, reads and writes between the
+ * processes are real. A fake open returns a real fd (of /dev/null), so fd
+ * accounting stays real too.
+ *
+ * Fault injection: the seam's site hook counts the calls of each process
+ * and fails, with EIO, the call chosen in the shared state (MAP_SHARED, so
+ * all stage processes see it): the Nth call of one process ("stage"), the
+ * first call at one site, and/or every CLEANUP call. What was executed and
+ * what was failed is recorded per site (index into nsb_sys_sites()).
+ */
+#ifndef NSB_TEST_FAKESYS_H
+#define NSB_TEST_FAKESYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nsboot/sys.h"
+
+/* Process roles, for counting calls: init's processes, the map helper, the
+ * runtime's child before it becomes init, the runtime. */
+enum fk_stage { FK_STAGE0, FK_STAGE1, FK_STAGE2, FK_HELPER, FK_SPAWN, FK_PARENT, FK_NSTAGES };
+
+#define FK_MAX_SITES 512
+#define FK_MAX_FDS   64
+
+/* What a namespace path is, for the fake open/ioctl/setns. */
+struct fk_ns {
+	const char *path;
+	uint32_t actual; /* CLONE_NEW* the fake NS_GET_NSTYPE reports; 0: not a namespace (ENOTTY) */
+};
+
+struct fk_scenario {
+	const char *name;
+	const struct fk_ns *ns;  /* NULL-path terminated */
+	uint32_t setns_eperm;    /* the first setns(fd, this type) fails EPERM (runc's pass 1 skip) */
+	const char *write_eperm; /* procfs files ("uid_map", ...) whose write fails EPERM */
+	int helper_status;       /* the fake helper exits with this; -1: killed by SIGKILL */
+};
+
+struct fk_shared {
+	/* injection, set by the test before a run */
+	int fail_stage; /* enum fk_stage, or -1 */
+	int fail_nth;   /* 1-based call of that process */
+	int fail_site;  /* site index whose first call fails, or -1 */
+	bool fail_cleanup;
+	int corrupt_stage; /* replace what the Nth read of this process returns, or -1 */
+	int corrupt_nth;
+	uint32_t corrupt_value;
+
+	/* outcome */
+	int injected;     /* failures injected in this run */
+	int first_failed; /* site index of the first one, -1 if none */
+	int site_failed_once;
+	int corrupted;
+	int stage_calls[FK_NSTAGES]; /* calls of the last process of each role */
+	int stage_reads[FK_NSTAGES]; /* its reads */
+	unsigned char executed[FK_MAX_SITES];
+	unsigned char failed[FK_MAX_SITES];
+
+	/* records */
+	char rec[32768]; /* one line per fake action: "setns net /proc/1/ns/net" */
+	size_t rec_len;
+	char err[8192]; /* what init wrote to fd 2 */
+	size_t err_len;
+	int init_fds[2];          /* the init and log pipe fds init was given */
+	int exec_count;           /* stage-2 execvp calls */
+	int exec_fds[FK_MAX_FDS]; /* fds open at stage-2's execvp ... */
+	bool exec_cloexec[FK_MAX_FDS];
+	int exec_nfds;
+	int helper_count;
+	char helper_argv[4][512]; /* joined with ' ' */
+	int helper_envc;
+	int helper_inherited; /* fds above 2 without close-on-exec at the helper's execve */
+};
+
+struct fk_ctx {
+	struct fk_shared *sh;
+	const struct fk_scenario *sc;
+	int stage;
+	int calls;
+	int reads;
+	bool fail_next;
+	int setns_eperm_done;
+	struct {
+		int kind; /* 0 none, 1 namespace, 2 pidfd, 3 procfs file */
+		uint32_t actual;
+		char path[64];
+	} fds[1024];
+};
+
+/* fk_shared_new - zeroed shared memory for one test binary (never freed). */
+struct fk_shared *fk_shared_new(void);
+
+/* fk_reset - clear the outcome and the records, no injection. */
+void fk_reset(struct fk_shared *sh);
+
+/* fk_sys - a seam whose ctx is @cx (which must outlive every call). */
+void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const struct fk_scenario *sc,
+            int stage);
+
+/* fk_site_index - position of @site in nsb_sys_sites(), or -1. */
+int fk_site_index(const struct nsb_site *site);
+
+/* fk_rec_has - does the record hold the line @line? */
+bool fk_rec_has(const struct fk_shared *sh, const char *line);
+
+/* fk_rec_find - byte position of the first line @line in the record, or -1. */
+long fk_rec_find(const struct fk_shared *sh, const char *line);
+
+#endif /* NSB_TEST_FAKESYS_H */

@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_init_faults.c - the executor and the parent side on the fake seam
+ * (fakesys.h), without privileges:
+ *
+ *  - each representative bootstrap runs to the end and does exactly what
+ *    the plan says (the fake records every namespace action);
+ *  - systematic fault injection: for every process role (stage-0, -1, -2,
+ *    the map helper, the runtime parent) fail its 1st, 2nd, ... call until
+ *    the run succeeds, once with cleanup calls working and once with every
+ *    cleanup call failing too. Each run must end with a FATAL line naming
+ *    the failed call (or succeed, for best-effort and fallback sites), no
+ *    process left behind, no fd leaked in the runtime, and stage-2 holding
+ *    only stdio and the two runtime pipes when it execs;
+ *  - every call site of core linked into this program is failed at least
+ *    once (nsb_sys_sites());
+ *  - every sync value a stage receives is replaced by every wrong value:
+ *    each is a FATAL SYNC_UNEXPECTED, never a hang or a success;
+ *  - bad _LIBCONTAINER_* values are fatal ENV_INVALID.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fakesys.h"
+#include "nsboot/init.h"
+#include "nsboot/machine.h"
+#include "nsboot/parent.h"
+
+static struct fk_shared *SH;
+static char current[256]; /* what runs, for the watchdog */
+
+/* ---- scenarios ------------------------------------------------------------- */
+
+struct scenario {
+	struct fk_scenario fk;
+	void (*build)(struct nsb_bootstrap *b);
+	bool with_cmd;
+	enum nsb_dialect dialect;
+	bool exec_mode; /* the parent execs this binary as init (main's --init-child) */
+};
+
+static void set_str(struct nsb_str *s, const char *text)
+{
+	s->ptr = text;
+	s->len = strlen(text);
+}
+
+static void add_join(struct nsb_bootstrap *b, enum nsb_ns_type type, const char *path)
+{
+	struct nsb_ns_path *p = &b->ns_paths.paths[b->ns_paths.count++];
+	p->type = type;
+	set_str(&p->path, path);
+	NSB_SET(b, NSB_F_NS_PATHS);
+}
+
+static void add_map(struct nsb_idmap *m, uint32_t c, uint32_t h, uint32_t s)
+{
+	m->extents[m->count++] = (struct nsb_idmap_extent){c, h, s};
+}
+
+static void build_create(struct nsb_bootstrap *b)
+{
+	b->clone_flags = CL_NEWUSER | CL_NEWNS | CL_NEWPID | CL_NEWNET | CL_NEWTIME;
+	add_map(&b->uid_map, 0, 100000, 65536);
+	NSB_SET(b, NSB_F_UIDMAP);
+	add_map(&b->gid_map, 0, 100000, 65536);
+	NSB_SET(b, NSB_F_GIDMAP);
+	b->setgroup = true;
+	NSB_SET(b, NSB_F_SETGROUP);
+	b->oom_score_adj = 500;
+	NSB_SET(b, NSB_F_OOM_SCORE_ADJ);
+	b->time_offsets.count = 1;
+	b->time_offsets.offsets[0] = (struct nsb_time_offset){NSB_CLOCK_MONOTONIC, 86400, 5};
+	NSB_SET(b, NSB_F_TIMENSOFFSET);
+}
+
+static const struct fk_ns ns_pid4242[] = {
+        {"/proc/4242/ns/user", CL_NEWUSER},
+        {"/proc/4242/ns/ipc", CL_NEWIPC},
+        {"/proc/4242/ns/net", CL_NEWNET},
+        {"/proc/4242/ns/mnt", CL_NEWNS},
+        {NULL, 0},
+};
+
+static void build_join_pidfd(struct nsb_bootstrap *b)
+{
+	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
+		enum nsb_ns_type t = i == 0   ? NSB_NS_USER
+		                     : i == 1 ? NSB_NS_IPC
+		                     : i == 2 ? NSB_NS_NET
+		                              : NSB_NS_MNT;
+		add_join(b, t, ns_pid4242[i].path);
+	}
+}
+
+static const struct fk_ns ns_mixed[] = {
+        {"/run/netns/blue", CL_NEWNET},
+        {"/run/userns/u1", CL_NEWUSER},
+        {"/proc/77/ns/uts", CL_NEWUTS},
+        {NULL, 0},
+};
+
+/* Mixed paths: no pidfd; net's first setns fails EPERM and is retried after user. */
+static void build_join_passes(struct nsb_bootstrap *b)
+{
+	add_join(b, NSB_NS_NET, "/run/netns/blue");
+	add_join(b, NSB_NS_USER, "/run/userns/u1");
+	add_join(b, NSB_NS_UTS, "/proc/77/ns/uts");
+	b->clone_flags = CL_NEWPID;
+}
+
+/* Rootless: setgroups deny; both map writes refused, so the helpers map. */
+static void build_helper(struct nsb_bootstrap *b)
+{
+	b->clone_flags = CL_NEWUSER | CL_NEWNS;
+	b->rootless_euid = true;
+	add_map(&b->uid_map, 0, 1000, 1);
+	add_map(&b->uid_map, 1, 100000, 65536);
+	NSB_SET(b, NSB_F_UIDMAP);
+	add_map(&b->gid_map, 0, 1000, 1);
+	NSB_SET(b, NSB_F_GIDMAP);
+	set_str(&b->uid_map_helper, "/usr/bin/newuidmap");
+	NSB_SET(b, NSB_F_UIDMAPPATH);
+	set_str(&b->gid_map_helper, "/usr/bin/newgidmap");
+	NSB_SET(b, NSB_F_GIDMAPPATH);
+}
+
+/* runc 1.1's dialect: the 0x00 byte first; no command: stage-2 exits 0. */
+static void build_plain(struct nsb_bootstrap *b)
+{
+	b->clone_flags = CL_NEWNS | CL_NEWUTS | CL_NEWIPC | CL_NEWPID | CL_NEWNET;
+}
+
+static const struct scenario scenarios[] = {
+        {{"create", NULL, 0, NULL, 0}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"join-pidfd", ns_pid4242, 0, NULL, 0}, build_join_pidfd, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"join-passes", ns_mixed, CL_NEWNET, NULL, 0}, build_join_passes, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"helper", NULL, 0, "uid_map gid_map", 0}, build_helper, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"plain-1.1", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
+        /* the parent's exec path: init is this binary again, on its own fakes */
+        {{"exec-mode", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
+};
+#define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))
+
+/* ---- one run ----------------------------------------------------------------- */
+
+struct child_arg {
+	const struct scenario *sc;
+	const char *loglevel;
+	const char *initpipe_override; /* NULL: the real fd */
+	bool no_logpipe;
+};
+
+/* Sites failed by any run of this binary: test_every_call_site_was_failed checks them all. */
+static unsigned char sites_failed[FK_MAX_SITES];
+
+static char command_name[] = "true";
+static char *const command[] = {command_name, NULL};
+
+static int init_child(void *arg, int initpipe, int logpipe)
+{
+	const struct child_arg *ca = arg;
+	struct fk_ctx cx;
+	struct nsb_sys sys;
+	char ip[16], lp[16];
+
+	fk_sys(&sys, &cx, SH, &ca->sc->fk, FK_STAGE0);
+	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
+	(void)snprintf(lp, sizeof(lp), "%d", logpipe);
+	SH->init_fds[0] = initpipe;
+	SH->init_fds[1] = logpipe;
+	struct nsb_init_config cfg = {
+	        .sys = &sys,
+	        .dialect = ca->sc->dialect,
+	        .initpipe = ca->initpipe_override != NULL ? ca->initpipe_override : ip,
+	        .logpipe = ca->no_logpipe ? NULL : lp,
+	        .loglevel = ca->loglevel,
+	        .argv = ca->sc->with_cmd ? command : NULL,
+	};
+	return nsb_init_run(&cfg);
+}
+
+struct outcome {
+	enum nsb_err rc;
+	struct nsb_error err;
+	struct nsb_parent_result res;
+	char fatal[4096]; /* every FATAL message, one per line */
+	size_t fatal_len;
+	int lines;
+	int bad_lines;
+};
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+	struct outcome *o = ctx;
+	o->lines++;
+	if (level < 0) {
+		o->bad_lines++;
+		if (o->bad_lines == 1)
+			print_error("malformed log line: %s\n", msg);
+	}
+	if (level == NSB_LOG_FATAL) {
+		int n = snprintf(o->fatal + o->fatal_len, sizeof(o->fatal) - o->fatal_len, "%s\n", msg);
+		if (n > 0 && o->fatal_len + (size_t)n < sizeof(o->fatal))
+			o->fatal_len += (size_t)n;
+	}
+}
+
+static int list_fds(int *fds, int max)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		assert_true(n < max);
+		fds[n++] = atoi(e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+static void watchdog(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test_init_faults: a run hung: ";
+	(void)write(2, msg, sizeof(msg) - 1);
+	(void)write(2, current, strlen(current));
+	(void)write(2, "\n", 1);
+	abort();
+}
+
+static unsigned char *encode(const struct scenario *sc, size_t *len)
+{
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	nsb_bootstrap_init(&b, sc->dialect);
+	sc->build(&b);
+	assert_int_equal(nsb_encode(&b, NULL, 0, len, &e), NSB_ERR_NO_SPACE);
+	unsigned char *msg = malloc(*len);
+	assert_non_null(msg);
+	assert_nsb_ok(nsb_encode(&b, msg, *len, len, &e), e);
+	return msg;
+}
+
+static int base_fds[64], base_nfds;
+
+static void run_once(const struct scenario *sc, struct outcome *o, const struct child_arg *ca_in)
+{
+	struct fk_ctx pcx;
+	struct nsb_sys psys;
+	struct child_arg ca = {sc, "6", NULL, false};
+	char arg0[] = "test_init_faults", arg1[] = "--init-child";
+	char *exec_argv[] = {arg0, arg1, NULL};
+	extern char **environ;
+	size_t len;
+	unsigned char *msg = encode(sc, &len);
+	int after[64];
+
+	if (ca_in != NULL)
+		ca = *ca_in;
+	memset(o, 0, sizeof(*o));
+	base_nfds = list_fds(base_fds, 64);
+	fk_sys(&psys, &pcx, SH, &sc->fk, FK_PARENT);
+	struct nsb_parent_config cfg = {
+	        .sys = &psys,
+	        .bootstrap = msg,
+	        .bootstrap_len = len,
+	        .log_level = 6,
+	        .dialect = sc->dialect,
+	        .init_fn = sc->exec_mode ? NULL : init_child,
+	        .init_arg = &ca,
+	        .init_path = "/proc/self/exe",
+	        .init_argv = exec_argv,
+	        .envp = environ,
+	        .on_log = on_log,
+	        .log_ctx = o,
+	};
+	(void)alarm(20);
+	o->rc = nsb_parent_run(&cfg, &o->res, &o->err);
+	/* Every process of the run must be gone (zombies are fine: reap them). */
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	(void)alarm(0);
+	assert_int_equal(errno, ECHILD);
+	free(msg);
+	for (size_t i = 0; i < FK_MAX_SITES; i++)
+		sites_failed[i] |= SH->failed[i];
+	/* No fd of the run left open in the runtime. */
+	int n = list_fds(after, 64);
+	if (n != base_nfds || memcmp(after, base_fds, (size_t)n * sizeof(int)) != 0) {
+		print_error("%s: fds before %d, after %d\n", current, base_nfds, n);
+		fail();
+	}
+}
+
+static bool succeeded(const struct outcome *o)
+{
+	return o->rc == NSB_OK && o->res.stage2_status != -1 && WIFEXITED(o->res.stage2_status) &&
+	       WEXITSTATUS(o->res.stage2_status) == 0;
+}
+
+/* A FATAL message (log pipe or stderr) or the parent's own report names @call. */
+static bool reports_call(const struct outcome *o, const char *call)
+{
+	char needle[64];
+	(void)snprintf(needle, sizeof(needle), ": %s: ", call);
+	return strstr(o->fatal, needle) != NULL || strstr(SH->err, needle) != NULL ||
+	       strstr(o->res.what, needle) != NULL;
+}
+
+static void check_exec_fds(void)
+{
+	/* what stage-2 holds when it execs: the runtime's fds plus the two pipes */
+	int want = base_nfds + 2;
+	if (SH->exec_nfds != want) {
+		print_error("%s: stage-2 holds %d fds at exec, want %d\n", current, SH->exec_nfds, want);
+		fail();
+	}
+	for (int i = 0; i < SH->exec_nfds; i++) {
+		int fd = SH->exec_fds[i];
+		bool pipe = fd == SH->init_fds[0] || fd == SH->init_fds[1];
+		bool base = false;
+		for (int k = 0; k < base_nfds; k++)
+			base = base || base_fds[k] == fd;
+		if (!pipe && !base) {
+			print_error("%s: stage-2 holds fd %d at exec\n", current, fd);
+			fail();
+		}
+		/* only the runtime's own stdio survives the exec */
+		if (pipe && !SH->exec_cloexec[i]) {
+			print_error("%s: fd %d would survive the exec\n", current, fd);
+			fail();
+		}
+	}
+}
+
+/* What every run must satisfy, failed or not. */
+static void check_outcome(const struct scenario *sc, const struct outcome *o)
+{
+	const struct nsb_site *const *sites;
+	size_t nsites;
+	sites = nsb_sys_sites(&nsites);
+
+	if (o->bad_lines != 0) {
+		print_error("%s: %d malformed log lines\n", current, o->bad_lines);
+		fail();
+	}
+	if (SH->exec_count > 0)
+		check_exec_fds();
+	/* The command runs only after the runtime released stage-2, whatever
+	 * failed (unless the kills of the cleanup were made to fail too: then
+	 * closing the init pipe releases a stage-2 nobody could kill). */
+	if (SH->exec_count > 0 && !SH->fail_cleanup) {
+		long rel = fk_rec_find(SH, "shutdown 1"), ex = fk_rec_find(SH, "execvp true");
+		if (rel < 0 || rel > ex) {
+			print_error("%s: the command ran without the go signal\n", current);
+			fail();
+		}
+	}
+	if (SH->helper_count > 0) {
+		assert_int_equal(SH->helper_envc, 0);
+		assert_int_equal(SH->helper_inherited, 0);
+	}
+	if (SH->injected == 0) {
+		if (!succeeded(o)) {
+			print_error("%s: failed without an injected fault: %s / %s\n", current,
+			            nsb_error_name(o->rc), o->fatal);
+			fail();
+		}
+		assert_int_equal(SH->exec_count, sc->with_cmd ? 1 : 0);
+		return;
+	}
+	assert_true(SH->first_failed >= 0 && (size_t)SH->first_failed < nsites);
+	const struct nsb_site *site = sites[SH->first_failed];
+	switch (site->kind) {
+	case NSB_SITE_FATAL:
+		/* With cleanup failing too, the runtime may stop reading the log
+		 * early, so the FATAL line can be lost; the failure cannot. */
+		if (succeeded(o) || (!SH->fail_cleanup && !reports_call(o, site->call))) {
+			print_error("%s: failing %s at %s:%d: %s, FATAL: %s| stderr: %s| parent: %s\n",
+			            current, site->call, site->file, site->line,
+			            succeeded(o) ? "succeeded" : "not named", o->fatal, SH->err, o->res.what);
+			fail();
+		}
+		break;
+	case NSB_SITE_BEST_EFFORT:
+	case NSB_SITE_FALLBACK:
+		if (!succeeded(o)) {
+			print_error("%s: failing %s at %s:%d should not fail the run: %s\n", current,
+			            site->call, site->file, site->line, o->fatal);
+			fail();
+		}
+		break;
+	case NSB_SITE_CLEANUP:
+	default:
+		print_error("%s: a cleanup site failed first: %s:%d\n", current, site->file, site->line);
+		fail();
+	}
+}
+
+/* ---- success paths: what the fakes recorded -------------------------------------- */
+
+static void run_clean(const struct scenario *sc, struct outcome *o)
+{
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "%s: no fault", sc->fk.name);
+	run_once(sc, o, NULL);
+	check_outcome(sc, o);
+	assert_true(succeeded(o));
+}
+
+static void assert_rec(const char *line)
+{
+	if (!fk_rec_has(SH, line)) {
+		print_error("%s: no '%s' in the record:\n%.*s\n", current, line, (int)SH->rec_len, SH->rec);
+		fail();
+	}
+}
+
+static void assert_rec_order(const char *first, const char *second)
+{
+	long a = fk_rec_find(SH, first), b = fk_rec_find(SH, second);
+	if (a < 0 || b < 0 || a > b) {
+		print_error("%s: '%s' (%ld) not before '%s' (%ld)\n", current, first, a, second, b);
+		fail();
+	}
+}
+
+static void test_create_does_what_the_plan_says(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char line[128];
+	run_clean(&scenarios[0], &o);
+	int s1 = (int)o.res.stage1;
+	assert_rec("write /proc/self/oom_score_adj 500");
+	assert_rec("unshare 0x10000000");
+	(void)snprintf(line, sizeof(line), "write /proc/%d/uid_map 0 100000 65536", s1);
+	assert_rec(line);
+	(void)snprintf(line, sizeof(line), "write /proc/%d/gid_map 0 100000 65536", s1);
+	assert_rec(line);
+	assert_rec("setresuid 0 0 0");
+	assert_rec("unshare 0x60020080");
+	(void)snprintf(line, sizeof(line), "write /proc/%d/timens_offsets monotonic 86400 5", s1);
+	assert_rec(line);
+	assert_rec_order("unshare 0x10000000", "setresuid 0 0 0");
+	assert_rec_order("setresuid 0 0 0", "unshare 0x60020080");
+	assert_rec_order("unshare 0x60020080", line);
+	assert_rec("setgroups 0"); /* root + SETGROUP */
+	assert_rec("setsid");
+	assert_rec("execvp true");
+	assert_false(fk_rec_has(SH, "prctl 4 0")); /* nothing joined: stays dumpable */
+	assert_string_equal(o.res.fatal, "");
+}
+
+static void test_join_all_of_one_pid_uses_one_setns_on_a_pidfd(void **state)
+{
+	(void)state;
+	struct outcome o;
+	run_clean(&scenarios[1], &o);
+	assert_rec("prctl 4 0"); /* PR_SET_DUMPABLE 0 before anything is joined */
+	assert_rec("pidfd_open 4242");
+	assert_rec("setns pidfd 0x58020000"); /* user|ipc|net|mnt at once */
+	assert_rec("setresuid 0 0 0");
+	assert_false(fk_rec_has(SH, "setns /proc/4242/ns/net"));
+	/* every path is opened and type-checked first, close-on-exec and non-blocking */
+	assert_rec("open /proc/4242/ns/net 0x80900");
+	assert_rec_order("open /proc/4242/ns/mnt 0x80900", "setns pidfd 0x58020000");
+	assert_int_equal(o.res.fatal[0], '\0');
+}
+
+static void test_join_passes_retry_eperm_after_the_user_namespace(void **state)
+{
+	(void)state;
+	struct outcome o;
+	run_clean(&scenarios[2], &o);
+	assert_false(fk_rec_has(SH, "pidfd_open 77"));
+	assert_rec_order("setns /run/netns/blue EPERM", "setns /proc/77/ns/uts");
+	assert_rec_order("setns /proc/77/ns/uts", "setns /run/userns/u1");
+	assert_rec_order("setns /run/userns/u1", "setresuid 0 0 0");
+	assert_rec_order("setresuid 0 0 0", "setns /run/netns/blue");
+	assert_rec_order("setns /run/netns/blue", "unshare 0x20000000");
+}
+
+static void test_helper_maps_with_an_argv_sized_to_the_map(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char want[128], line[128];
+	run_clean(&scenarios[3], &o);
+	int s1 = (int)o.res.stage1;
+	(void)snprintf(line, sizeof(line), "write /proc/%d/setgroups deny", s1);
+	assert_rec(line);
+	assert_int_equal(SH->helper_count, 2);
+	(void)snprintf(want, sizeof(want), "/usr/bin/newuidmap %d 0 1000 1 1 100000 65536", s1);
+	assert_string_equal(SH->helper_argv[0], want);
+	(void)snprintf(want, sizeof(want), "/usr/bin/newgidmap %d 0 1000 1", s1);
+	assert_string_equal(SH->helper_argv[1], want);
+	assert_false(fk_rec_has(SH, "setgroups 0")); /* rootless keeps its groups */
+}
+
+static void test_helper_killed_by_a_signal_is_a_failure(void **state)
+{
+	(void)state;
+	struct scenario sc = scenarios[3];
+	struct outcome o;
+	sc.fk.helper_status = -1;
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "helper killed");
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal, "killed by signal 9: HELPER_FAILED"));
+	sc.fk.helper_status = 3;
+	fk_reset(SH);
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal, "exit status 3: HELPER_FAILED"));
+	assert_int_equal(SH->exec_count, 0);
+}
+
+static void test_plain_runc_1_1_dialect_without_command_exits_0(void **state)
+{
+	(void)state;
+	struct outcome o;
+	run_clean(&scenarios[4], &o);
+	assert_int_equal(SH->exec_count, 0);
+	assert_rec("unshare 0x6c020000");
+	assert_true(o.lines > 10); /* debug lines came through at level 6 */
+}
+
+static void test_wrong_type_and_non_namespace_paths_fail_before_any_setns(void **state)
+{
+	(void)state;
+	static const struct fk_ns wrong[] = {{"/proc/4242/ns/user", CL_NEWUSER},
+	                                     {"/proc/4242/ns/ipc", CL_NEWUTS},
+	                                     {"/proc/4242/ns/net", CL_NEWNET},
+	                                     {"/proc/4242/ns/mnt", CL_NEWNS},
+	                                     {NULL, 0}};
+	static const struct fk_ns notns[] = {{"/proc/4242/ns/user", CL_NEWUSER},
+	                                     {"/proc/4242/ns/ipc", CL_NEWIPC},
+	                                     {"/proc/4242/ns/net", 0},
+	                                     {"/proc/4242/ns/mnt", CL_NEWNS},
+	                                     {NULL, 0}};
+	struct scenario sc = scenarios[1];
+	struct outcome o;
+
+	sc.fk.ns = wrong;
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "wrong type");
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal,
+	                       "/proc/4242/ns/ipc is a namespace of type uts (0x4000000): NS_TYPE_MISMATCH"));
+	assert_false(fk_rec_has(SH, "setns pidfd 0x58020000"));
+	assert_int_equal(SH->exec_count, 0);
+
+	sc.fk.ns = notns;
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "not a namespace");
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal, "/proc/4242/ns/net is not a namespace file: NS_NOT_NSFS"));
+	assert_null(strstr(SH->rec, "setns"));
+}
+
+/* ---- systematic fault injection ------------------------------------------------------- */
+
+/* Fail call 1, 2, ... of @stage until a run no longer reaches that call. Returns the runs made. */
+static size_t fail_each_call_of(const struct scenario *sc, int stage, bool fail_cleanup)
+{
+	size_t runs = 0;
+	for (int nth = 1;; nth++) {
+		struct outcome o;
+		fk_reset(SH);
+		SH->fail_stage = stage;
+		SH->fail_nth = nth;
+		SH->fail_cleanup = fail_cleanup;
+		(void)snprintf(current, sizeof(current), "%s: role %d call %d%s", sc->fk.name, stage, nth,
+		               fail_cleanup ? " (cleanup failing too)" : "");
+		run_once(sc, &o, NULL);
+		runs++;
+		check_outcome(sc, &o);
+		if (SH->stage_calls[stage] < nth)
+			return runs; /* this role made fewer calls: every one of them was failed */
+		assert_true(nth < 1000);
+	}
+}
+
+/* Every process role of every scenario: call 1, 2, ... until the role makes fewer calls. */
+static void test_every_call_of_every_role_fails_cleanly(void **state)
+{
+	(void)state;
+	size_t runs = 0;
+	for (size_t s = 0; s < NSCEN; s++) {
+		for (int stage = 0; stage < FK_NSTAGES; stage++) {
+			runs += fail_each_call_of(&scenarios[s], stage, false);
+			runs += fail_each_call_of(&scenarios[s], stage, true);
+		}
+	}
+	print_message("fault injection: %zu runs\n", runs);
+}
+
+/* FATAL goes to fd 2 without a log pipe; failing that write changes nothing else. */
+static void test_without_log_pipe_fatal_goes_to_stderr(void **state)
+{
+	(void)state;
+	struct outcome o;
+	struct child_arg ca = {&scenarios[4], "6", "x", true};
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "no log pipe");
+	run_once(&scenarios[4], &o, &ca);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_int_equal(o.lines, 0);
+	assert_non_null(strstr(SH->err, "FATAL: nsexec["));
+	assert_non_null(strstr(SH->err, "]: bad value for _LIBCONTAINER_INITPIPE=x: ENV_INVALID"));
+	fk_reset(SH);
+	SH->fail_stage = FK_STAGE0;
+	SH->fail_nth = 1; /* the write to fd 2 is its only call */
+	run_once(&scenarios[4], &o, &ca);
+	assert_int_equal(SH->injected, 1);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_int_equal(SH->err_len, 0);
+}
+
+/*
+ * Runs after the loops above (cmocka keeps the order): a direct run for
+ * each site they did not fail (one whose position moved between runs),
+ * then every call site of core in this program must have been failed.
+ */
+static void test_every_call_site_was_failed(void **state)
+{
+	(void)state;
+	size_t nsites, covered = 0;
+	const struct nsb_site *const *sites = nsb_sys_sites(&nsites);
+	unsigned char executed[FK_MAX_SITES] = {0};
+
+	assert_true(nsites > 50 && nsites <= FK_MAX_SITES);
+	for (size_t i = 0; i < nsites; i++) {
+		for (size_t s = 0; s < NSCEN && !sites_failed[i]; s++) {
+			struct outcome o;
+			fk_reset(SH);
+			SH->fail_site = (int)i;
+			(void)snprintf(current, sizeof(current), "site %s:%d in %s", sites[i]->file,
+			               sites[i]->line, scenarios[s].fk.name);
+			run_once(&scenarios[s], &o, NULL);
+			if (SH->first_failed == (int)i)
+				check_outcome(&scenarios[s], &o);
+			executed[i] |= SH->executed[i];
+		}
+	}
+	for (size_t i = 0; i < nsites; i++) {
+		if (!sites_failed[i])
+			print_error("never failed: %s() at %s:%d (%s)\n", sites[i]->call, sites[i]->file,
+			            sites[i]->line, executed[i] ? "executed" : "never reached");
+		covered += sites_failed[i];
+	}
+	print_message("call sites failed at least once: %zu of %zu\n", covered, nsites);
+	assert_int_equal(covered, nsites);
+}
+
+/* ---- protocol violations ----------------------------------------------------------------- */
+
+static void test_every_wrong_sync_value_is_fatal(void **state)
+{
+	(void)state;
+	static const uint32_t values[] = {0,
+	                                  0x3f,
+	                                  NSB_SYNC_USERMAP_PLS,
+	                                  NSB_SYNC_USERMAP_ACK,
+	                                  NSB_SYNC_RECVPID_PLS,
+	                                  NSB_SYNC_RECVPID_ACK,
+	                                  NSB_SYNC_GRANDCHILD,
+	                                  NSB_SYNC_CHILD_FINISH,
+	                                  NSB_SYNC_TIMEOFFSETS_PLS,
+	                                  NSB_SYNC_TIMEOFFSETS_ACK,
+	                                  0x48,
+	                                  UINT32_MAX};
+	size_t violations = 0;
+	for (size_t s = 0; s < NSCEN; s++) {
+		for (int stage = FK_STAGE0; stage <= FK_STAGE2; stage++) {
+			for (int nth = 1; nth < 100; nth++) {
+				for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+					struct outcome o;
+					fk_reset(SH);
+					SH->corrupt_stage = stage;
+					SH->corrupt_nth = nth;
+					SH->corrupt_value = values[v];
+					(void)snprintf(current, sizeof(current),
+					               "%s: stage %d read %d := %#x", scenarios[s].fk.name,
+					               stage, nth, values[v]);
+					run_once(&scenarios[s], &o, NULL);
+					if (!SH->corrupted)
+						continue; /* not a sync value, or the value was that already */
+					violations++;
+					if (succeeded(&o) || strstr(o.fatal, "SYNC_UNEXPECTED") == NULL) {
+						print_error("%s: accepted or not named: %s\n", current,
+						            o.fatal);
+						fail();
+					}
+					assert_int_equal(SH->exec_count, 0);
+				}
+				if (SH->stage_reads[stage] < nth)
+					break; /* past the last read of this stage */
+			}
+		}
+	}
+	print_message("protocol violations rejected: %zu\n", violations);
+	assert_true(violations > 100);
+}
+
+/* ---- the environment -------------------------------------------------------------------- */
+
+static void test_bad_environment_integers_are_fatal(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {"",  "-1", "+3", " 3", "3 ", "0x3", "2147483648", "99999999999999",
+	                                  "3a"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct outcome o;
+		struct child_arg ca = {&scenarios[4], "6", bad[i], false};
+		fk_reset(SH);
+		(void)snprintf(current, sizeof(current), "initpipe '%s'", bad[i]);
+		run_once(&scenarios[4], &o, &ca);
+		assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+		assert_non_null(strstr(o.fatal, "_LIBCONTAINER_INITPIPE"));
+		assert_non_null(strstr(o.fatal, "ENV_INVALID"));
+		ca.initpipe_override = NULL;
+		ca.loglevel = bad[i];
+		fk_reset(SH);
+		run_once(&scenarios[4], &o, &ca);
+		assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+		assert_non_null(strstr(o.fatal, "_LIBCONTAINER_LOGLEVEL"));
+	}
+	/* an fd that is not open */
+	struct outcome o;
+	struct child_arg ca = {&scenarios[4], "6", "1000", false};
+	fk_reset(SH);
+	run_once(&scenarios[4], &o, &ca);
+	assert_non_null(strstr(o.fatal,
+	                       "_LIBCONTAINER_INITPIPE=1000: set close-on-exec: fcntl: Bad file descriptor"));
+}
+
+static void test_no_initpipe_means_not_an_init(void **state)
+{
+	(void)state;
+	struct nsb_init_config cfg = {0};
+	assert_int_equal(nsb_init_run(&cfg), 0);
+	assert_int_equal(nsb_init_run(NULL), 0);
+}
+
+static void test_loglevel_filters_lines_but_not_fatal_at_1(void **state)
+{
+	(void)state;
+	struct outcome o;
+	struct child_arg ca = {&scenarios[4], "1", NULL, false};
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "loglevel 1");
+	run_once(&scenarios[4], &o, &ca);
+	assert_true(succeeded(&o));
+	assert_int_equal(o.lines, 0);
+	fk_reset(SH);
+	SH->fail_stage = FK_STAGE1;
+	SH->fail_nth = 3;
+	run_once(&scenarios[4], &o, &ca);
+	assert_false(succeeded(&o));
+	assert_true(o.lines >= 1 && o.fatal_len > 0);
+}
+
+/* main's --init-child: init as the parent execs it, on fakes of its own. */
+static int init_child_main(char **argv)
+{
+	static const struct fk_scenario none = {"exec-mode child", NULL, 0, NULL, 0};
+	char *const cmd[] = {argv[0], NULL};
+	struct fk_ctx cx;
+	struct nsb_sys sys;
+	SH = fk_shared_new();
+	fk_reset(SH);
+	fk_sys(&sys, &cx, SH, &none, FK_STAGE0);
+	struct nsb_init_config cfg = {
+	        .sys = &sys,
+	        .initpipe = getenv("_LIBCONTAINER_INITPIPE"),
+	        .logpipe = getenv("_LIBCONTAINER_LOGPIPE"),
+	        .loglevel = getenv("_LIBCONTAINER_LOGLEVEL"),
+	        .argv = cmd,
+	};
+	return nsb_init_run(&cfg);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--init-child") == 0)
+		return init_child_main(argv);
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_create_does_what_the_plan_says),
+	        cmocka_unit_test(test_join_all_of_one_pid_uses_one_setns_on_a_pidfd),
+	        cmocka_unit_test(test_join_passes_retry_eperm_after_the_user_namespace),
+	        cmocka_unit_test(test_helper_maps_with_an_argv_sized_to_the_map),
+	        cmocka_unit_test(test_helper_killed_by_a_signal_is_a_failure),
+	        cmocka_unit_test(test_plain_runc_1_1_dialect_without_command_exits_0),
+	        cmocka_unit_test(test_wrong_type_and_non_namespace_paths_fail_before_any_setns),
+	        cmocka_unit_test(test_no_initpipe_means_not_an_init),
+	        cmocka_unit_test(test_loglevel_filters_lines_but_not_fatal_at_1),
+	        cmocka_unit_test(test_bad_environment_integers_are_fatal),
+	        cmocka_unit_test(test_every_wrong_sync_value_is_fatal),
+	        cmocka_unit_test(test_without_log_pipe_fatal_goes_to_stderr),
+	        cmocka_unit_test(test_every_call_of_every_role_fails_cleanly),
+	        cmocka_unit_test(test_every_call_site_was_failed), /* last: sums up the runs before it */
+	};
+	SH = fk_shared_new();
+	(void)signal(SIGALRM, watchdog);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_log.c - the two text formats between init and the runtime: the log
+ * pipe's JSON lines (nsb_log_format / nsb_log_parse, spec §7) and the pid
+ * line (nsb_parse_pid_json, spec §1).
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "nsboot/log.h"
+#include "nsboot/parent.h"
+
+static const char *fmt(int level, int stage, long pid, const char *text, size_t len)
+{
+	static char line[NSB_LOG_LINE_MAX];
+	size_t n = nsb_log_format(line, sizeof(line), level, stage, pid, text, len);
+	assert_true(n > 0 && n < NSB_LOG_LINE_MAX);
+	assert_int_equal(strlen(line), n);
+	return line;
+}
+
+static void test_log_line_is_runcs_exact_format(void **state)
+{
+	(void)state;
+	assert_string_equal(fmt(NSB_LOG_DEBUG, NSB_LOG_STAGE_SETUP, 42, "=> nsexec container setup", 25),
+	                    "{\"level\":\"debug\", \"msg\": \"nsexec[42]: => nsexec container setup\"}\n");
+	assert_string_equal(fmt(NSB_LOG_FATAL, 1, 7, "x", 1),
+	                    "{\"level\":\"fatal\", \"msg\": \"nsexec-1[7]: x\"}\n");
+	assert_string_equal(fmt(NSB_LOG_PANIC, 0, 1, "", 0),
+	                    "{\"level\":\"panic\", \"msg\": \"nsexec-0[1]: \"}\n");
+	assert_string_equal(fmt(NSB_LOG_TRACE, 2, 2147483647, "t", 1),
+	                    "{\"level\":\"trace\", \"msg\": \"nsexec-2[2147483647]: t\"}\n");
+}
+
+static void test_log_escapes_json_specials_controls_and_del(void **state)
+{
+	(void)state;
+	static const char text[] = "a\\b\"c\bd\ne\rf\tg\fh\x01i\x1fj\x7fk\0l\xc3\xa9";
+	assert_string_equal(fmt(NSB_LOG_INFO, 0, 3, text, sizeof(text) - 1),
+	                    "{\"level\":\"info\", \"msg\": \"nsexec-0[3]: "
+	                    "a\\\\b\\\"c\\bd\\ne\\rf\\tg\\fh\\u0001i\\u001fj\\u007fk\\u0000l\xc3\xa9\"}\n");
+}
+
+static void test_log_cuts_long_text_to_one_atomic_write(void **state)
+{
+	(void)state;
+	static char text[3 * NSB_LOG_LINE_MAX];
+	memset(text, '\n', sizeof(text)); /* every byte escapes to two */
+	const char *line = fmt(NSB_LOG_ERROR, 1, 99, text, sizeof(text));
+	size_t n = strlen(line);
+	assert_true(n <= NSB_LOG_LINE_MAX - 1);
+	assert_string_equal(line + n - 6, "...\"}\n");
+	/* never half an escape before the cut mark */
+	assert_int_equal(line[n - 7], 'n');
+	assert_int_equal(line[n - 8], '\\');
+	/* a control byte's \u00xx is never split either */
+	memset(text, '\x01', sizeof(text));
+	line = fmt(NSB_LOG_ERROR, 1, 99, text, sizeof(text));
+	n = strlen(line);
+	assert_memory_equal(line + n - 12, "\\u0001...\"}\n", 12);
+}
+
+static void test_log_format_refuses_bad_arguments(void **state)
+{
+	(void)state;
+	char small[NSB_LOG_LINE_MAX - 1], line[NSB_LOG_LINE_MAX];
+	assert_int_equal(nsb_log_format(small, sizeof(small), 1, 0, 1, "x", 1), 0);
+	assert_int_equal(nsb_log_format(line, sizeof(line), -1, 0, 1, "x", 1), 0);
+	assert_int_equal(nsb_log_format(line, sizeof(line), NSB_LOG_LEVEL_COUNT, 0, 1, "x", 1), 0);
+	assert_int_equal(nsb_log_format(line, sizeof(line), 1, 3, 1, "x", 1), 0);
+	assert_int_equal(nsb_log_format(line, sizeof(line), 1, -2, 1, "x", 1), 0);
+	assert_int_equal(nsb_log_format(line, sizeof(line), 1, 0, 1, NULL, 1), 0);
+}
+
+static void test_log_parse_reads_back_what_format_wrote(void **state)
+{
+	(void)state;
+	static const char text[] = "q\"\\\n\t\x02\x7f\xe2\x82\xac end";
+	char msg[NSB_LOG_LINE_MAX];
+	size_t len = 0;
+	int level = -1;
+	struct nsb_error e;
+	for (int lv = 0; lv < NSB_LOG_LEVEL_COUNT; lv++) {
+		const char *line = fmt(lv, 1, 5, text, sizeof(text) - 1);
+		assert_nsb_ok(nsb_log_parse(line, strlen(line) - 1, &level, msg, sizeof(msg), &len, &e), e);
+		assert_int_equal(level, lv);
+		assert_int_equal(len, strlen("nsexec-1[5]: ") + sizeof(text) - 1);
+		assert_memory_equal(msg, "nsexec-1[5]: ", 13);
+		assert_memory_equal(msg + 13, text, sizeof(text) - 1);
+	}
+	/* \u escapes beyond what init writes: BMP code points become UTF-8 */
+	const char *other = "{\"level\":\"warning\", \"msg\": \"\\u00e9\\u20ac\\/\"}";
+	assert_nsb_ok(nsb_log_parse(other, strlen(other), &level, msg, sizeof(msg), &len, &e), e);
+	assert_string_equal(msg, "\xc3\xa9\xe2\x82\xac/");
+}
+
+static void test_log_parse_rejects_other_shapes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		uint32_t pos;
+	} bad[] = {
+	        {"", 0},
+	        {"{\"level\":\"loud\", \"msg\": \"x\"}", 10},
+	        {"{\"level\":\"debug\",\"msg\":\"x\"}", 15},
+	        {"{\"level\":\"debug\", \"msg\": \"x\"} ", 29},
+	        {"{\"level\":\"debug\", \"msg\": \"x", 27},
+	        {"{\"level\":\"debug\", \"msg\": \"x\\q\"}", 28},
+	        {"{\"level\":\"debug\", \"msg\": \"x\\u12\"}", 28},
+	        {"{\"level\":\"debug\", \"msg\": \"\\ud800\"}", 27},
+	        {"{\"level\":\"debug\", \"msg\": \"a\nb\"}", 27},
+	        {"{\"msg\": \"x\", \"level\":\"debug\"}", 0},
+	};
+	char msg[64];
+	size_t len;
+	int level;
+	struct nsb_error e;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum nsb_err rc =
+		        nsb_log_parse(bad[i].line, strlen(bad[i].line), &level, msg, sizeof(msg), &len, &e);
+		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
+			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
+			            nsb_error_name(rc), e.pos, bad[i].pos);
+			fail();
+		}
+	}
+	/* a message longer than the caller's buffer */
+	const char *line = "{\"level\":\"debug\", \"msg\": \"0123456789\"}";
+	assert_int_equal(nsb_log_parse(line, strlen(line), &level, msg, 10, &len, &e), NSB_ERR_NO_SPACE);
+}
+
+static void test_log_level_names_round_trip(void **state)
+{
+	(void)state;
+	for (int lv = 0; lv < NSB_LOG_LEVEL_COUNT; lv++) {
+		int back = -1;
+		const char *name = nsb_log_level_name(lv);
+		assert_non_null(name);
+		assert_true(nsb_log_level_from_name(name, strlen(name), &back));
+		assert_int_equal(back, lv);
+	}
+	int out;
+	assert_null(nsb_log_level_name(7));
+	assert_null(nsb_log_level_name(-1));
+	assert_false(nsb_log_level_from_name("debu", 4, &out));
+	assert_false(nsb_log_level_from_name("debug\0", 6, &out));
+	assert_false(nsb_log_level_from_name("warn", 4, &out));
+}
+
+static void test_pid_json_accepts_exactly_runcs_line(void **state)
+{
+	(void)state;
+	pid_t s1 = 0, s2 = 0;
+	struct nsb_error e;
+	const char *ok = "{\"stage1_pid\":12,\"stage2_pid\":2147483647}";
+	assert_nsb_ok(nsb_parse_pid_json(ok, strlen(ok), &s1, &s2, &e), e);
+	assert_int_equal(s1, 12);
+	assert_int_equal(s2, 2147483647);
+	static const struct {
+		const char *line;
+		uint32_t pos;
+	} bad[] = {
+	        {"", 0},
+	        {"{\"stage1_pid\":0,\"stage2_pid\":1}", 14},
+	        {"{\"stage1_pid\":01,\"stage2_pid\":1}", 14},
+	        {"{\"stage1_pid\":-1,\"stage2_pid\":1}", 14},
+	        {"{\"stage1_pid\":1,\"stage2_pid\":2147483648}", 29},
+	        {"{\"stage1_pid\":1, \"stage2_pid\":2}", 15},
+	        {"{\"stage2_pid\":2,\"stage1_pid\":1}", 0},
+	        {"{\"stage1_pid\":1,\"stage2_pid\":2}\n", 31},
+	        {"{\"stage1_pid\":1,\"stage2_pid\":2", 30},
+	        {"{\"stage1_pid\":1,\"stage2_pid\":2}}", 31},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum nsb_err rc = nsb_parse_pid_json(bad[i].line, strlen(bad[i].line), &s1, &s2, &e);
+		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
+			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
+			            nsb_error_name(rc), e.pos, bad[i].pos);
+			fail();
+		}
+	}
+}
+
+static void test_parent_refuses_a_bootstrap_init_would_wait_on(void **state)
+{
+	(void)state;
+	unsigned char msg[32] = {0};
+	uint32_t len = 40; /* claims more than is sent */
+	struct nsb_parent_result res;
+	struct nsb_error e;
+	memcpy(msg, &len, 4);
+	struct nsb_parent_config cfg = {
+	        .bootstrap = msg, .bootstrap_len = sizeof(msg), .init_path = "/nonexistent"};
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_TRUNCATED);
+	assert_int_equal(res.stage0, 0); /* nothing was started */
+	cfg.bootstrap_len = 15;
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_SHORT_HEADER);
+	cfg.init_path = NULL;
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_log_line_is_runcs_exact_format),
+	        cmocka_unit_test(test_log_escapes_json_specials_controls_and_del),
+	        cmocka_unit_test(test_log_cuts_long_text_to_one_atomic_write),
+	        cmocka_unit_test(test_log_format_refuses_bad_arguments),
+	        cmocka_unit_test(test_log_parse_reads_back_what_format_wrote),
+	        cmocka_unit_test(test_log_parse_rejects_other_shapes),
+	        cmocka_unit_test(test_log_level_names_round_trip),
+	        cmocka_unit_test(test_pid_json_accepts_exactly_runcs_line),
+	        cmocka_unit_test(test_parent_refuses_a_bootstrap_init_would_wait_on),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
