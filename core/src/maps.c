@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "init_internal.h"
 
 /* Write @text to /proc/<stage-1>/@file. With @eperm non-NULL, EPERM is not
@@ -86,11 +87,13 @@ static void helper_child(struct nsb_exec *ex, char **argv)
 	if (NSB_CALL(ex, close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
 		nsb_xfail_sys(ex, "id map helper: mark fds close-on-exec");
 		nsb_xfatal(ex);
+		NSB_COVERAGE_FLUSH();
 		_exit(NSB_INIT_EXIT_FAILURE);
 	}
 	(void)NSB_CALL(ex, execve, argv[0], argv, empty_env);
 	nsb_xfail_sys(ex, "id map helper: exec %s", argv[0]);
 	nsb_xfatal(ex);
+	NSB_COVERAGE_FLUSH();
 	_exit(NSB_INIT_EXIT_NOT_FOUND);
 }
 

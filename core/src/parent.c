@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "internal.h"
 #include "nsboot/bootstrap.h"
 #include "nsboot/parent.h"
@@ -171,6 +172,7 @@ static void spawn_fatal(struct parent *p, int logpipe, const char *what, int sta
 	                            (long)p->sys->getpid(p->sys->ctx), text, n > 0 ? (size_t)n : 0);
 	if (len > 0)
 		(void)NSB_CALL_K(p, NSB_SITE_CLEANUP, write, logpipe, line, len);
+	NSB_COVERAGE_FLUSH();
 	_exit(status);
 }
 
@@ -182,8 +184,12 @@ static void start_child(struct parent *p, int initpipe, int logpipe, char **env)
 	/* close-on-exec anyway; Linux releases an fd even when close fails */
 	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->initfd);
 	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, p->logfd);
-	if (cfg->init_fn != NULL)
-		_exit(cfg->init_fn(cfg->init_arg, initpipe, logpipe));
+	if (cfg->init_fn != NULL) {
+		int status = cfg->init_fn(cfg->init_arg, initpipe, logpipe);
+
+		NSB_COVERAGE_FLUSH();
+		_exit(status);
+	}
 	/* Only these two fds of ours survive the exec. */
 	if (NSB_CALL(p, fcntl, initpipe, F_SETFD, 0) < 0)
 		spawn_fatal(p, logpipe, "pass the init pipe to init", 126);

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "coverage.h"
 #include "nsboot/sys.h"
 
 static int sys_open(void *ctx, const char *path, int flags, mode_t mode)
@@ -142,12 +143,14 @@ static int sys_kill(void *ctx, pid_t pid, int sig)
 static int sys_execve(void *ctx, const char *path, char *const argv[], char *const envp[])
 {
 	(void)ctx;
+	NSB_COVERAGE_FLUSH();
 	return execve(path, argv, envp);
 }
 
 static int sys_execvp(void *ctx, const char *file, char *const argv[])
 {
 	(void)ctx;
+	NSB_COVERAGE_FLUSH();
 	return execvp(file, argv);
 }
 
