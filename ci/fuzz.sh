@@ -23,15 +23,15 @@
 # runs the campaign with a live status line per run (in place on a terminal,
 # plain lines otherwise); saves every crash under OUT/crashes/<target>/ with
 # a one-line reproduction command; merges; writes the HTML coverage report of
-# core/ (OUT/coverage/index.html) and afl-plot graphs (OUT/<t>/afl/plot/);
+# core/ (OUT/coverage/html/index.html) and afl-plot graphs (OUT/<t>/afl/plot/);
 # prints a table and `fuzz: N targets, E execs, C crashes`.
-# Exit status: 0 clean, 1 a crash (or hang, leak, OOM) was found, 2 usage or
-# build error.
+# Exit status: 0 clean; 1 a crash (or hang, leak, OOM) was found or a fuzzer
+# failed to run; 2 usage or build error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-usage() { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 DURATION=60 ENGINE=libfuzzer JOBS=$(nproc) MERGE=1 OUT=build/fuzz-out WANT=""
 while [ $# -gt 0 ]; do
@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     --no-merge) MERGE=0; shift ;;
     --out) OUT=${2:?}; shift 2 ;;
     --out=*) OUT=${1#*=}; shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) echo "fuzz: unknown argument '$1'" >&2; usage ;;
   esac
 done
@@ -89,9 +89,15 @@ log_build() { # dir, log name, command...: quiet unless it fails
     exit 2
   fi
 }
+# OUT is emptied: only if it is new, empty or an earlier campaign's.
+if [ -d "$OUT" ] && [ -n "$(ls -A "$OUT")" ] && [ ! -f "$OUT/.nsboot-fuzz-out" ]; then
+  echo "fuzz: --out $OUT exists and is not a campaign directory; not emptying it" >&2
+  exit 2
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+: >"$OUT/.nsboot-fuzz-out"
 
 echo "fuzz: building (logs in $OUT/build-*.log)"
 # libFuzzer + ASan + UBSan; its replay-<t> (same sanitizers) reproduces crashes.
@@ -141,12 +147,33 @@ options_args() { # fuzz/<t>.options [libfuzzer] section -> -key=value
 }
 dict_args() { [ -f "fuzz/$1.dict" ] && printf '%s\n' "$2$ROOT/fuzz/$1.dict"; return 0; }
 
-declare -a RUN_T=() RUN_E=() RUN_PID=() RUN_START=() RUN_END=() RUN_STATE=()
+declare -a RUN_T=() RUN_E=() RUN_PID=() RUN_START=() RUN_END=() RUN_STATE=() RUN_RC=() RUN_PRE=()
 for t in "${TARGETS[@]}"; do
   for e in "${ENGINES[@]}"; do
     RUN_T+=("$t"); RUN_E+=("$e"); RUN_PID+=(0); RUN_START+=(0); RUN_END+=(0); RUN_STATE+=(queued)
+    RUN_RC+=(0); RUN_PRE+=("")
   done
 done
+
+# AFL++ 4.0x can leave its CMPLOG fork server's child stopped (state T) when
+# afl-fuzz exits. Those are found by PID, as processes running this
+# checkout's AFL binaries of the target that did not exist before the run.
+afl_pids() { # target
+  local p exe
+  for p in /proc/[0-9]*; do
+    exe=$(readlink "$p/exe" 2>/dev/null) || continue
+    case $exe in
+      "$ROOT/build/fuzz-afl-cmplog/fuzz/$1" | "$ROOT/build/fuzz-afl/fuzz/$1") echo "${p#/proc/}" ;;
+    esac
+  done
+  return 0
+}
+afl_reap() { # run index
+  local i=$1 p
+  for p in $(afl_pids "${RUN_T[$i]}"); do
+    [[ " ${RUN_PRE[$i]} " == *" $p "* ]] || kill -KILL "$p" 2>/dev/null || true
+  done
+}
 NRUNS=${#RUN_T[@]}
 
 start_run() { # index
@@ -166,6 +193,7 @@ start_run() { # index
     # afl-fuzz refuses to start without a seed; a new target may have none yet.
     compgen -G "$dir/in/*" >/dev/null || printf '\n' >"$dir/in/empty-corpus"
     mapfile -t opts < <(dict_args "$t" -x)
+    RUN_PRE[i]=" $(afl_pids "$t" | tr '\n' ' ') "
     AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
       ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:allocator_may_return_null=1 \
       UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0 \
@@ -197,16 +225,19 @@ run_stats() {
       if (ex != "") e=ex
       print e, rate, cov, corp, c }'
   else
-    local plot="$dir/out/default/plot_data" stats="$dir/out/default/fuzzer_stats"
-    if [ -f "$stats" ] && [ "${RUN_STATE[$i]}" = "done" ]; then
-      awk -F' *: *' '{v[$1]=$2} END{c=(v["saved_crashes"]!=""?v["saved_crashes"]:v["unique_crashes"]);
-        printf "%d %d %d %d %d\n", v["execs_done"], v["execs_per_sec"], v["edges_found"], v["corpus_count"], c}' "$stats"
-    elif [ -f "$plot" ]; then
+    # AFL++ 4.0x writes fuzzer_stats every 60 s and plot_data every 5 s only
+    # after its first minute; queue/ and crashes/ are live.
+    local q="$dir/out/default" queue crashes
+    queue=$(find "$q/queue" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l)
+    crashes=$(find "$q/crashes" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l)
+    if [ -f "$q/fuzzer_stats" ] && [ "${RUN_STATE[$i]}" = "done" ]; then
+      awk -F' *: *' -v q="$queue" -v c="$crashes" '{v[$1]=$2}
+        END{printf "%d %d %d %d %d\n", v["execs_done"], v["execs_per_sec"], v["edges_found"], q, c}' "$q/fuzzer_stats"
+    else
       # relative_time, cycles_done, cur_item, corpus_count, pending_total, pending_favs,
       # map_size, saved_crashes, saved_hangs, max_depth, execs_per_sec, total_execs, edges_found
-      tail -n 1 "$plot" | awk -F', *' '/^[0-9]/{printf "%d %d %d %d %d\n", $12, $11, $13, $4, $8; ok=1} END{if(!ok) print "0 0 0 0 0"}'
-    else
-      echo "0 0 0 0 0"
+      tail -n 1 "$q/plot_data" 2>/dev/null | awk -F', *' -v q="$queue" -v c="$crashes" \
+        '/^[0-9]/{printf "%d %d %d %d %d\n", $12, $11, $13, q, c; ok=1} END{if(!ok) printf "0 0 0 %d %d\n", q, c}'
     fi
   fi
 }
@@ -222,6 +253,13 @@ status_line() {
     *) el=$((RUN_END[i] - RUN_START[i])); st="done" ;;
   esac
   [ "$cr" -gt 0 ] && st=CRASH
+  [ "$st" = "done" ] && [ "${RUN_RC[$i]}" -ne 0 ] && [ "$cr" -eq 0 ] && st=FAILED
+  if [ "$ex" -eq 0 ] && [ "$st" = running ]; then
+    # libFuzzer before its first status line; AFL++ in its first minute.
+    printf '%-9s %-9s %-7s %4ds/%ds  %7s exec/s  %6s execs  cov %5s  corpus %5s  crashes %s' \
+      "${RUN_T[$i]}" "${RUN_E[$i]}" "$st" "$el" "$DURATION" - - - "$corp" "$cr"
+    return
+  fi
   printf '%-9s %-9s %-7s %4ds/%ds  %7s exec/s  %6s execs  cov %5s  corpus %5s  crashes %s' \
     "${RUN_T[$i]}" "${RUN_E[$i]}" "$st" "$el" "$DURATION" "$(human "$rate")" "$(human "$ex")" "$cov" "$corp" "$cr"
 }
@@ -248,6 +286,10 @@ stop_all() {
   for ((i = 0; i < NRUNS; i++)); do
     [ "${RUN_STATE[$i]}" = running ] && kill -INT "${RUN_PID[$i]}" 2>/dev/null
   done
+  sleep 2
+  for ((i = 0; i < NRUNS; i++)); do
+    [ "${RUN_STATE[$i]}" = running ] && [ "${RUN_E[$i]}" = afl ] && afl_reap "$i"
+  done
   echo "fuzz: interrupted" >&2
   exit 130
 }
@@ -265,8 +307,10 @@ while [ $finished -lt "$NRUNS" ]; do
   for ((i = 0; i < NRUNS; i++)); do
     [ "${RUN_STATE[$i]}" = running ] || continue
     if ! kill -0 "${RUN_PID[$i]}" 2>/dev/null; then
-      wait "${RUN_PID[$i]}" 2>/dev/null || true
-      RUN_STATE[i]="done" RUN_END[i]=$SECONDS
+      rc=0
+      wait "${RUN_PID[$i]}" 2>/dev/null || rc=$?
+      RUN_STATE[i]="done" RUN_END[i]=$SECONDS RUN_RC[i]=$rc
+      [ "${RUN_E[$i]}" = afl ] && afl_reap "$i"
       running=$((running - 1)) finished=$((finished + 1))
       [ $TTY -eq 0 ] && echo "fuzz: done  $(status_line "$i")"
     fi
@@ -324,6 +368,17 @@ for ((i = 0; i < NRUNS; i++)); do
   fi
 done
 
+# A fuzzer that exited non-zero without saving a crash did not fuzz
+# (a seed that crashes AFL++ at startup, a bad option, a killed process).
+RUN_ERRORS=0
+for ((i = 0; i < NRUNS; i++)); do
+  read -r _ _ _ _ cr < <(run_stats "$i")
+  if [ "${RUN_RC[$i]}" -ne 0 ] && [ "$cr" -eq 0 ]; then
+    RUN_ERRORS=$((RUN_ERRORS + 1))
+    echo "fuzz: ${RUN_T[$i]} (${RUN_E[$i]}) exited with status ${RUN_RC[$i]} without a crash: see $OUT/${RUN_T[$i]}/${RUN_E[$i]}/log" >&2
+  fi
+done
+
 # ---- 5. merge ----------------------------------------------------------------
 declare -A T_START=()
 for t in "${TARGETS[@]}"; do
@@ -366,11 +421,17 @@ if [ -f "$OUT/coverage/campaign.profdata" ]; then
     -show-branches=count -show-line-counts-or-regions -project-title="nsboot core: fuzz campaign" \
     "${objects[@]:1}" "$ROOT/core" >/dev/null
 fi
+PLOTS=() PLOT_SHORT=0
 if [[ " ${ENGINES[*]} " == *" afl "* ]]; then
   for t in "${TARGETS[@]}"; do
-    [ -f "$OUT/$t/afl/out/default/plot_data" ] &&
-      { afl-plot "$OUT/$t/afl/out/default" "$OUT/$t/afl/plot" >"$OUT/$t/afl/plot.log" 2>&1 ||
-          echo "fuzz: $t: afl-plot failed (log: $OUT/$t/afl/plot.log)"; }
+    [ -f "$OUT/$t/afl/out/default/plot_data" ] || continue
+    if afl-plot "$OUT/$t/afl/out/default" "$OUT/$t/afl/plot" >"$OUT/$t/afl/plot.log" 2>&1; then
+      PLOTS+=("$OUT/$t/afl/plot/index.html")
+    elif grep -q "too little data" "$OUT/$t/afl/plot.log"; then
+      PLOT_SHORT=1 # AFL++ starts plot_data after its first minute
+    else
+      echo "fuzz: $t: afl-plot failed (log: $OUT/$t/afl/plot.log)"
+    fi
   done
 fi
 
@@ -392,11 +453,14 @@ done
 echo
 echo "coverage of core/ (llvm-cov, replay drivers): shipped corpus ${SEED_L} lines, ${SEED_B} branches;" \
   "after the campaign ${CAMP_L} lines, ${CAMP_B} branches"
-[ -f "$OUT/coverage/html/index.html" ] && echo "report: $OUT/coverage/html/index.html"
+[ -f "$OUT/coverage/html/index.html" ] && echo "coverage report: $OUT/coverage/html/index.html"
+[ ${#PLOTS[@]} -eq 0 ] || echo "afl-plot graphs: ${PLOTS[*]}"
+[ $PLOT_SHORT -eq 0 ] || echo "afl-plot: no graphs for runs of a minute or less (AFL++ starts plot_data after 60 s)"
 [ $MERGE -eq 1 ] || echo "corpus/ left untouched (--no-merge); the campaign's inputs are in $OUT/<target>/"
 if [ $TOTAL_CRASHES -gt 0 ]; then
   echo "crashes (reproduce with the ASan+UBSan replay driver):"
   sed 's/^/  /' "$OUT/crashes.txt"
 fi
 echo "fuzz: ${#TARGETS[@]} targets, $TOTAL_EXECS execs, $TOTAL_CRASHES crashes"
-[ $TOTAL_CRASHES -eq 0 ]
+[ $RUN_ERRORS -eq 0 ] || echo "fuzz: $RUN_ERRORS fuzzer runs failed (see above)"
+[ $TOTAL_CRASHES -eq 0 ] && [ $RUN_ERRORS -eq 0 ]

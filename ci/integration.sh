@@ -70,7 +70,7 @@ timeout "$timeout_s" "$nsboot" probe --json || probe_rc=$?
 echo "=== integration: $suite (NSB_MUST_WORK=$NSB_MUST_WORK)"
 log="$build/integration.tap"
 suite_rc=0
-timeout "$timeout_s" "$suite" | tee "$log" || suite_rc=${PIPESTATUS[0]}
+timeout "$timeout_s" "$suite" --nsboot "$nsboot" | tee "$log" || suite_rc=${PIPESTATUS[0]}
 
 status=0
 summary=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1 || true)

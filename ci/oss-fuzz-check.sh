@@ -5,7 +5,7 @@
 # `compile` does ($SRC/nsboot = this checkout, cwd $SRC/nsboot, bash -eu),
 # with the variables set for libFuzzer + ASan, into a scratch $OUT, then:
 #   - every target of fuzz/targets.txt is in $OUT, with <t>_seed_corpus.zip
-#     (not empty), <t>.dict and <t>.options;
+#     (not empty), and <t>.dict / <t>.options when fuzz/ has them;
 #   - every binary runs -runs=100 over its unzipped seed corpus, with its
 #     dictionary and options, and exits 0.
 # With --afl it also builds against AFL++'s libAFLDriver.a (a second engine,
@@ -49,8 +49,9 @@ check_out() { # engine name, run command prefix (for the seeds dir)
   for t in "${TARGETS[@]}"; do
     local bad=""
     [ -x "$out/$t" ] || bad+=" binary"
-    [ -f "$out/$t.dict" ] || bad+=" .dict"
-    [ -f "$out/$t.options" ] || bad+=" .options"
+    # .dict and .options are optional per target, but must ship when they exist.
+    [ ! -f "fuzz/$t.dict" ] || [ -f "$out/$t.dict" ] || bad+=" .dict"
+    [ ! -f "fuzz/$t.options" ] || [ -f "$out/$t.options" ] || bad+=" .options"
     local n=0
     if [ -f "$out/${t}_seed_corpus.zip" ]; then
       n=$(unzip -Z1 "$out/${t}_seed_corpus.zip" | wc -l)
@@ -64,16 +65,20 @@ check_out() { # engine name, run command prefix (for the seeds dir)
     unzip -q -o "$out/${t}_seed_corpus.zip" -d "$seeds"
     local log="$SCRATCH/$name/run-$t.log"
     if [ "$name" = libfuzzer ]; then
-      mapfile -t opts < <(awk '/^\[/{s=($0=="[libfuzzer]")} s && /=/{k=$0; sub(/[[:space:]]*=.*/,"",k);
-        v=$0; sub(/^[^=]*=[[:space:]]*/,"",v); print "-" k "=" v}' "$out/$t.options")
-      (cd "$out" && ./"$t" "${opts[@]}" -dict="$t.dict" -runs=100 "$seeds") >"$log" 2>&1 || {
+      opts=()
+      if [ -f "$out/$t.options" ]; then
+        mapfile -t opts < <(awk '/^\[/{s=($0=="[libfuzzer]")} s && /=/{k=$0; sub(/[[:space:]]*=.*/,"",k);
+          v=$0; sub(/^[^=]*=[[:space:]]*/,"",v); print "-" k "=" v}' "$out/$t.options")
+      fi
+      [ ! -f "$out/$t.dict" ] || opts+=("-dict=$t.dict")
+      (cd "$out" && ./"$t" "${opts[@]}" -runs=100 "$seeds") >"$log" 2>&1 || {
         echo "oss-fuzz-check: $name/$t: -runs=100 over $n seeds failed (log: $log)"; fail=1; continue; }
     else
       # Outside afl-fuzz, libAFLDriver runs the files named on its command line.
       (cd "$out" && find "$seeds" -type f -print0 | xargs -0 ./"$t") >"$log" 2>&1 || {
         echo "oss-fuzz-check: $name/$t: running the seeds failed (log: $log)"; fail=1; continue; }
     fi
-    echo "oss-fuzz-check: $name/$t: ok ($n seeds, dict, options)"
+    echo "oss-fuzz-check: $name/$t: ok ($n seeds$([ -f "$out/$t.dict" ] && echo ", dict")$([ -f "$out/$t.options" ] && echo ", options"))"
   done
 }
 

@@ -24,6 +24,11 @@
  *  6. The cap: max_len = nlmsg_len changes nothing; nlmsg_len - 1 is
  *     MSG_TOO_BIG at offset 0.
  *  7. The dialects agree, error or values, unless attribute 27290 is present.
+ *  8. opts NULL and err NULL are the defaults: the same verdict; the
+ *     liberal allow_missing_rootless_euid changes only "ROOTLESS_EUID
+ *     missing" (into acceptance with false, or a cross-attribute error).
+ * An input whose nlmsg_len or type is off is also checked as a copy with
+ * both repaired, so that mutations are not wasted on the header.
  */
 #include "harness.h"
 
@@ -456,7 +461,7 @@ static void check_same_values(const struct nsb_bootstrap *a, const struct nsb_bo
 
 static void check_round_trip(const struct nsb_bootstrap *b)
 {
-	struct nsb_decode_opts opts = {b->dialect, 0};
+	struct nsb_decode_opts opts = {.dialect = b->dialect};
 	struct nsb_bootstrap again;
 	struct nsb_error err;
 	size_t need = 0, got = 0;
@@ -508,7 +513,7 @@ static void check_payload_error(const struct ref_walk *w, const struct nsb_error
 static void decode_one(const uint8_t *d, size_t size, enum nsb_dialect dialect, uint32_t cap,
                        struct outcome *o)
 {
-	struct nsb_decode_opts opts = {dialect, cap};
+	struct nsb_decode_opts opts = {.dialect = dialect, .max_len = cap};
 	uint32_t eff_cap = cap == 0 ? NSB_DEFAULT_MAX_LEN : cap;
 
 	memset(o, 0, sizeof(*o));
@@ -616,7 +621,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= NSB_NLMSG_HDRLEN) {
 		uint32_t len = fuzz_rd32(data);
 		if (len >= NSB_NLMSG_HDRLEN && len <= NSB_DEFAULT_MAX_LEN) {
-			struct nsb_decode_opts tight = {NSB_DIALECT_RUNC_1_2, len - 1};
+			struct nsb_decode_opts tight = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = len - 1};
 			struct nsb_bootstrap b;
 			struct nsb_error err;
 			FUZZ_CHECK(nsb_decode(data, size, &tight, &b, &err) == NSB_ERR_MSG_TOO_BIG);
@@ -629,6 +634,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	decode_one(data, size, NSB_DIALECT_RUNC_1_1, cap, &o11);
 
 	check_names(data, size);
+
+	/* Most mutations break nlmsg_len == size (or the type) and end at the
+	 * header. A copy with both repaired goes through every check as well,
+	 * so every input also reaches the attribute walk. */
+	if (size >= NSB_NLMSG_HDRLEN && size <= NSB_DEFAULT_MAX_LEN &&
+	    (fuzz_rd32(data) != size || fuzz_rd16(data + 4) != NSB_INIT_MSG)) {
+		uint8_t *fixed = malloc(size); /* exact size, like the input */
+		uint32_t len = (uint32_t)size;
+		uint16_t type = NSB_INIT_MSG;
+		FUZZ_CHECK(fixed != NULL);
+		memcpy(fixed, data, size);
+		memcpy(fixed, &len, sizeof(len));
+		memcpy(fixed + 4, &type, sizeof(type));
+		struct outcome f12, f11;
+		decode_one(fixed, size, NSB_DIALECT_RUNC_1_2, 0, &f12);
+		decode_one(fixed, size, NSB_DIALECT_RUNC_1_1, 0, &f11);
+		free(fixed);
+	}
+
+	/* The liberal option (runc 1.1's own tests omit ROOTLESS_EUID) changes
+	 * exactly one verdict: ROOTLESS_EUID missing. Then only the checks after
+	 * it remain (cross-attribute rules), and absent means false. */
+	{
+		struct nsb_decode_opts liberal = {.dialect = NSB_DIALECT_RUNC_1_2,
+		                                  .allow_missing_rootless_euid = true};
+		struct nsb_bootstrap b;
+		struct nsb_error err;
+		enum nsb_err rc = nsb_decode(data, size, &liberal, &b, &err);
+		if (o12.rc == NSB_ERR_ATTR_MISSING && o12.err.attr == NSB_ATTR_ROOTLESS_EUID) {
+			FUZZ_CHECK(rc == NSB_OK || is_cross_error(rc));
+			if (rc == NSB_OK)
+				FUZZ_CHECK(!b.rootless_euid);
+		} else {
+			FUZZ_CHECK(rc == o12.rc && err.offset == o12.err.offset && err.attr == o12.err.attr &&
+			           err.pos == o12.err.pos);
+		}
+	}
+
+	/* NULL options and a NULL error report are allowed: same verdict. */
+	{
+		struct nsb_bootstrap b;
+		FUZZ_CHECK(nsb_decode(data, size, NULL, &b, NULL) == o12.rc);
+	}
 
 	/* 7. Without attribute 27290 the dialect cannot matter. */
 	if (!has_attr_27290(&o12)) {

@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nsb_error err;
 
 	enum nsb_err rc = nsb_idmap_parse(text, size, &map, &err);
+	FUZZ_CHECK(nsb_idmap_parse(text, size, &again, NULL) == rc); /* err may be NULL */
 	if (rc != NSB_OK) {
 		fuzz_check_parse_error(rc, &err, size);
 		return 0;

@@ -8,12 +8,16 @@
  * byte 1 = plan features (join one or two other namespaces, by /proc/<pid>
  * paths or not, time offsets, id maps, rootless, setgroup, oom, and "raw":
  * attach maps and offsets even where the flags do not allow them); byte 2 =
- * the receiving stage to attack (0, 1, 2); then 5-byte records
- * {peer, u32 value} fed to that stage's RECV ops in turn.
+ * the receiving stage to attack ((byte & 3) % 3: 0, 1, 2), bit 2: dialect
+ * runc-1.1 with MOUNT_SOURCES naming bind sources (which needs a user and a
+ * mount namespace, created or joined), bit 3: runtime mode (stage-2
+ * returns); then 5-byte records {peer, u32 value} fed to that stage's RECV
+ * ops in turn.
  *
  * Invariants (abort() when broken):
  *  - the plan is refused exactly when the bootstrap breaks a cross-attribute
  *    rule (INVALID_ARGUMENT), and otherwise built;
+ *  - runc-1.1 unshares the cgroup namespace in stage-2 and never in stage-1;
  *  - a value is accepted exactly when it is the next one of the sequence
  *    spec §6 allows for that stage, derived here independently from the
  *    flags; a refused value leaves the machine where it was, and is
@@ -26,8 +30,13 @@
 #include "nsboot/machine.h"
 #include "harness.h"
 
-#define NEWUSER 0x10000000u
-#define NEWTIME 0x00000080u
+#define NEWUSER   0x10000000u
+#define NEWTIME   0x00000080u
+#define NEWNS     0x00020000u
+#define NEWCGROUP 0x02000000u
+
+/* proc, bind /a, bind /b: MOUNT_SOURCES without the string's own NUL */
+static const char sources[] = "\0/a\0/b";
 
 struct input {
 	const uint8_t *p;
@@ -50,13 +59,13 @@ struct built {
 	bool consistent;
 };
 
-static void build(uint8_t flags_byte, uint8_t feat, struct built *x)
+static void build(uint8_t flags_byte, uint8_t feat, bool mounts, struct built *x)
 {
 	struct nsb_bootstrap *b = &x->b;
-	uint32_t flags = 0;
+	uint32_t flags = 0, joined = 0;
 	bool raw = (feat & 0x80) != 0;
 
-	nsb_bootstrap_init(b, NSB_DIALECT_RUNC_1_2);
+	nsb_bootstrap_init(b, mounts ? NSB_DIALECT_RUNC_1_1 : NSB_DIALECT_RUNC_1_2);
 	for (int t = 0; t < NSB_NS_COUNT; t++)
 		flags |= (flags_byte >> t) & 1u ? nsb_ns_type_flag((enum nsb_ns_type)t) : 0u;
 	b->clone_flags = flags;
@@ -76,6 +85,7 @@ static void build(uint8_t flags_byte, uint8_t feat, struct built *x)
 		b->ns_paths.paths[b->ns_paths.count].path.ptr = path;
 		b->ns_paths.paths[b->ns_paths.count].path.len = strlen(path);
 		b->ns_paths.count++;
+		joined |= f;
 		NSB_SET(b, NSB_F_NS_PATHS);
 	}
 	if ((feat & 0x04) && ((flags & NEWTIME) || raw)) {
@@ -83,7 +93,14 @@ static void build(uint8_t flags_byte, uint8_t feat, struct built *x)
 		b->time_offsets_text.len = 13;
 		b->time_offsets.count = 1;
 		NSB_SET(b, NSB_F_TIMENSOFFSET);
-		x->consistent = x->consistent && (flags & NEWTIME) != 0;
+		/* 27290 is MOUNT_SOURCES in runc-1.1: offsets there are refused */
+		x->consistent = x->consistent && (flags & NEWTIME) != 0 && !mounts;
+	}
+	if (mounts) {
+		b->mount_sources.ptr = sources;
+		b->mount_sources.len = sizeof(sources);
+		NSB_SET(b, NSB_F_MOUNT_SOURCES);
+		x->consistent = x->consistent && ((flags | joined) & (NEWUSER | NEWNS)) == (NEWUSER | NEWNS);
 	}
 	if ((feat & 0x08) && ((flags & NEWUSER) || raw)) {
 		b->uid_map_text.ptr = "0 1 1\n";
@@ -111,6 +128,7 @@ static void expected(const struct nsb_bootstrap *b, int stage, struct expect *e)
 {
 	bool user = (b->clone_flags & NEWUSER) != 0;
 	bool offsets = NSB_HAS(b, NSB_F_TIMENSOFFSET) != 0;
+	bool mounts = NSB_HAS(b, NSB_F_MOUNT_SOURCES) != 0;
 	e->n = 0;
 #define EXPECT(p, v) (e->peer[e->n] = (p), e->value[e->n++] = (v))
 	if (stage == 0) {
@@ -118,6 +136,8 @@ static void expected(const struct nsb_bootstrap *b, int stage, struct expect *e)
 			EXPECT(NSB_PEER_CHILD, NSB_SYNC_USERMAP_PLS);
 		if (offsets)
 			EXPECT(NSB_PEER_CHILD, NSB_SYNC_TIMEOFFSETS_PLS);
+		if (mounts)
+			EXPECT(NSB_PEER_CHILD, NSB_SYNC_MOUNTSOURCES_PLS);
 		EXPECT(NSB_PEER_CHILD, NSB_SYNC_RECVPID_PLS);
 		EXPECT(NSB_PEER_CHILD, NSB_SYNC_CHILD_FINISH);
 		EXPECT(NSB_PEER_INIT, NSB_SYNC_CHILD_FINISH);
@@ -126,6 +146,8 @@ static void expected(const struct nsb_bootstrap *b, int stage, struct expect *e)
 			EXPECT(NSB_PEER_PARENT, NSB_SYNC_USERMAP_ACK);
 		if (offsets)
 			EXPECT(NSB_PEER_PARENT, NSB_SYNC_TIMEOFFSETS_ACK);
+		if (mounts)
+			EXPECT(NSB_PEER_PARENT, NSB_SYNC_MOUNTSOURCES_ACK);
 		EXPECT(NSB_PEER_PARENT, NSB_SYNC_RECVPID_ACK);
 	} else {
 		EXPECT(NSB_PEER_PARENT, NSB_SYNC_GRANDCHILD);
@@ -245,6 +267,23 @@ static void simulate(const struct nsb_plan *plan)
 	}
 }
 
+/* Where each stage unshares the cgroup namespace, and how stage-2 ends. */
+static void check_placement(const struct nsb_plan *plan, const struct nsb_bootstrap *b, bool runtime)
+{
+	const struct nsb_script *child = &plan->scripts[NSB_SCRIPT_CHILD];
+	const struct nsb_script *init = &plan->scripts[NSB_SCRIPT_INIT];
+	bool late = b->dialect == NSB_DIALECT_RUNC_1_1 && (b->clone_flags & NEWCGROUP) != 0;
+	bool in_init = false;
+
+	for (size_t i = 0; i < child->count; i++)
+		FUZZ_CHECK(child->ops[i].kind != NSB_OP_UNSHARE || !late ||
+		           (child->ops[i].arg & NEWCGROUP) == 0);
+	for (size_t i = 0; i < init->count; i++)
+		in_init = in_init || (init->ops[i].kind == NSB_OP_UNSHARE && init->ops[i].arg == NEWCGROUP);
+	FUZZ_CHECK(in_init == late);
+	FUZZ_CHECK(init->ops[init->count - 1].kind == (runtime ? NSB_OP_RETURN : NSB_OP_EXEC));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = {data, size};
@@ -255,8 +294,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!take(&in, head, sizeof(head)))
 		return 0;
-	build(head[0], head[1], &x);
-	enum nsb_err rc = nsb_plan_build(&x.b, &plan, &err);
+	bool mounts = (head[2] & 4) != 0;
+	const struct nsb_plan_opts opts = {.stage2_returns = (head[2] & 8) != 0};
+	build(head[0], head[1], mounts, &x);
+	enum nsb_err rc = nsb_plan_build_opts(&x.b, &opts, &plan, &err);
 	FUZZ_CHECK((rc == NSB_OK) == x.consistent);
 	if (rc != NSB_OK) {
 		FUZZ_CHECK(rc == NSB_ERR_INVALID_ARGUMENT && err.code == rc);
@@ -264,7 +305,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int i = 0; i < NSB_SCRIPT_COUNT; i++)
 		FUZZ_CHECK(plan.scripts[i].count > 0 && plan.scripts[i].count < NSB_SCRIPT_MAX);
+	check_placement(&plan, &x.b, opts.stage2_returns);
 	simulate(&plan);
-	attack(&plan, &x.b, head[2] % 3, &in);
+	attack(&plan, &x.b, (head[2] & 3) % 3, &in);
 	return 0;
 }

@@ -137,6 +137,9 @@ def decode_seeds():
     s["edge-missing-rootless"] = message(u32(CLONE_FLAGS, 0))
     s["edge-missing-both"] = message(string(OOM, "1"))
     # Payload shapes.
+    s["edge-u32-size-0"] = message(attr(CLONE_FLAGS, b""), u32(ROOTLESS, 0))
+    s["edge-bool-size-0-last"] = message(u32(CLONE_FLAGS, 0), attr(ROOTLESS, b""))
+    s["edge-string-size-0-last"] = message(u32(CLONE_FLAGS, 0), u32(ROOTLESS, 0), attr(OOM, b""))
     s["edge-u32-size-3"] = message(attr(CLONE_FLAGS, b"\0\0\0"), u32(ROOTLESS, 0))
     s["edge-u32-size-8"] = message(attr(CLONE_FLAGS, b"\0" * 8), u32(ROOTLESS, 0))
     s["edge-bool-two"] = message(u32(CLONE_FLAGS, 0), u32(ROOTLESS, 2))

@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	enum nsb_err rc = nsb_nspaths_parse(text, size, &out, &err);
+	FUZZ_CHECK(nsb_nspaths_parse(text, size, &out, NULL) == rc); /* err may be NULL */
 	if (rc != NSB_OK) {
 		fuzz_check_parse_error(rc, &err, size);
 		return 0;

@@ -238,7 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t rng = hash_input(data, size);
 	uint64_t pick = rng_next(&rng);
 
-	struct nsb_decode_opts opts = {NSB_DIALECT_RUNC_1_2, 0};
+	struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2};
 	if ((pick & 3u) == 0)
 		opts.max_len = NSB_NLMSG_HDRLEN + (uint32_t)((pick >> 2) % 256u);
 	if ((pick >> 10 & 1u) != 0)
@@ -282,5 +282,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if ((pick >> 20 & 3u) == 0)
 		read_through_pipe(data, size, &opts, &e);
+
+	/* NULL options and a NULL error report: the defaults, same verdict. */
+	if ((pick >> 22 & 3u) == 0 && opts.max_len == 0 && opts.dialect == NSB_DIALECT_RUNC_1_2) {
+		struct feed g = {data, size, 0, f.msg_len, rng, 0, 0, FAULT_EIO, false, 0};
+		struct nsb_message m2 = {NULL, 0};
+		FUZZ_CHECK(nsb_read_message(FEED_FD, NULL, feed_read, &g, &m2, NULL) == e.rc);
+		nsb_message_free(&m2);
+	}
 	return 0;
 }

@@ -33,6 +33,7 @@ static void fuzz_timens(const char *text, size_t size)
 	struct nsb_error err;
 
 	enum nsb_err rc = nsb_timens_parse(text, size, &offs, &err);
+	FUZZ_CHECK(nsb_timens_parse(text, size, &again, NULL) == rc); /* err may be NULL */
 	if (rc != NSB_OK) {
 		fuzz_check_parse_error(rc, &err, size);
 		return;
@@ -75,6 +76,8 @@ static void fuzz_oom(const char *text, size_t size)
 	struct nsb_error err;
 
 	enum nsb_err rc = nsb_oom_parse(text, size, &value, &err);
+	int32_t ignored;
+	FUZZ_CHECK(nsb_oom_parse(text, size, &ignored, NULL) == rc); /* err may be NULL */
 	if (rc != NSB_OK) {
 		fuzz_check_parse_error(rc, &err, size);
 		return;

@@ -120,7 +120,9 @@ enum nsb_err nsb_cpulist_parse(const char *text, size_t len, struct nsb_cpuset *
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
 		return nsb_ok(err);
-	while (start <= len) {
+	/* Ends at the first element without a ',' after it; start <= len
+	 * throughout, since a ',' is at most at len - 1. */
+	for (;;) {
 		const char *comma = memchr(text + start, ',', len - start);
 		size_t end = comma ? (size_t)(comma - text) : len;
 		size_t next = end + 1;

@@ -38,7 +38,8 @@
  *     STRING_EMBEDDED_NUL (pos = it). MOUNT_SOURCES (runc-1.1) may hold
  *     NULs: only the first two rules, then MOUNT_SOURCES_SYNTAX.
  *  3. After the walk: CLONE_FLAGS, then ROOTLESS_EUID absent: ATTR_MISSING
- *     @nlmsg_len with attr = the missing type.
+ *     @nlmsg_len with attr = the missing type (ROOTLESS_EUID may be absent,
+ *     meaning false, only with opts->allow_missing_rootless_euid).
  *  4. Cross-attribute rules, in the order of cross_rules[] below, reported
  *     at the dependent attribute's offset with attr = its type.
  * Payload errors other than element positions have pos 0 (PAYLOAD_SIZE,
@@ -228,6 +229,7 @@ struct decoder {
 	const struct attr_policy *policy;
 	struct nsb_bootstrap *b;
 	uint32_t where[NSB_F_COUNT]; /* offset of each present attribute */
+	bool rootless_optional;      /* opts->allow_missing_rootless_euid */
 };
 
 /* One attribute's framing, once checked. */
@@ -392,9 +394,11 @@ static enum nsb_err check_after_walk(const struct decoder *d, struct nsb_error *
 	const struct nsb_bootstrap *b = d->b;
 	enum nsb_err rc;
 
-	for (size_t i = 0; i < ARRAY_LEN(required); i++)
-		if (!NSB_HAS(b, required[i]))
+	for (size_t i = 0; i < ARRAY_LEN(required); i++) {
+		bool optional = required[i] == NSB_F_ROOTLESS_EUID && d->rootless_optional;
+		if (!NSB_HAS(b, required[i]) && !optional)
 			return nsb_fail(err, NSB_ERR_ATTR_MISSING, d->end, field_type[required[i]], 0);
+	}
 	rc = clone_and_join(d, err);
 	if (rc != NSB_OK)
 		return rc;
@@ -454,6 +458,7 @@ static enum nsb_err decode(const unsigned char *msg, size_t len, const struct ns
 	d.end = out->length;
 	d.policy = policies[dialect];
 	d.b = out;
+	d.rootless_optional = opts && opts->allow_missing_rootless_euid;
 	rc = walk(&d, err);
 	if (rc == NSB_OK)
 		rc = check_after_walk(&d, err);

@@ -9,6 +9,7 @@
  *   init_stage2.c  INIT ops (session, credentials, release, exec)
  *   join.c         JOIN
  *   maps.c         WRITE_MAPS, WRITE_TIMEOFFSETS, the id map helper
+ *   mount_fds.c    runc-1.1 mount sources: SEND_MOUNT_SOURCES, RECV_MOUNT_FDS
  *   init_log.c     log lines and FATAL reports of the executor
  *
  * Every op returns an enum nsb_step. A failing op records what failed in
@@ -71,7 +72,8 @@ int nsb_finish_stage(struct nsb_exec *ex, enum nsb_step step);
 enum nsb_step nsb_read_full(struct nsb_exec *ex, int fd, void *buf, size_t len, const char *what);
 enum nsb_step nsb_write_full(struct nsb_exec *ex, int fd, const void *buf, size_t len, const char *what);
 enum nsb_step nsb_close_fd(struct nsb_exec *ex, int *fd, const char *what);
-void nsb_set_name(struct nsb_exec *ex, const char *name);
+/* PR_SET_NAME "<cfg->process_name or nsboot>:<stage>", @stage as "[0:PARENT]" */
+void nsb_set_name(struct nsb_exec *ex, const char *stage);
 
 /* init_log.c */
 void nsb_xlog(struct nsb_exec *ex, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -102,6 +104,12 @@ enum nsb_step nsb_op_setgroups_empty(struct nsb_exec *ex, const struct nsb_op *o
 enum nsb_step nsb_op_await_release(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_close_internal(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_exec(struct nsb_exec *ex, const struct nsb_op *op);
+enum nsb_step nsb_op_return(struct nsb_exec *ex, const struct nsb_op *op);
+enum nsb_step nsb_op_send_mount_sources(struct nsb_exec *ex, const struct nsb_op *op);
+enum nsb_step nsb_op_recv_mount_fds(struct nsb_exec *ex, const struct nsb_op *op);
+
+/* mount_fds.c: cfg->mount_fds against the plan's MOUNT_SOURCES, in setup */
+enum nsb_step nsb_check_mount_fds(struct nsb_exec *ex);
 
 /* init_stage1.c: "user|net" for log lines; @buf of at least 64 bytes */
 const char *nsb_flags_names(uint32_t flags, char *buf, size_t cap);

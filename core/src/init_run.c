@@ -41,6 +41,9 @@ static const nsb_op_fn op_table[NSB_OP__COUNT] = {
         [NSB_OP_EXEC] = nsb_op_exec,
         [NSB_OP_SEND] = op_send,
         [NSB_OP_RECV] = NULL, /* judged in run_recv */
+        [NSB_OP_SEND_MOUNT_SOURCES] = nsb_op_send_mount_sources,
+        [NSB_OP_RECV_MOUNT_FDS] = nsb_op_recv_mount_fds,
+        [NSB_OP_RETURN] = nsb_op_return,
 };
 
 static const char *const peer_names[] = {
@@ -49,9 +52,15 @@ static const char *const peer_names[] = {
         [NSB_PEER_INIT] = "stage-2",
 };
 
-static const char *sync_label(uint32_t value)
+/* 0x46/0x47 are TIMEOFFSETS in runc >= 1.2 and MOUNTSOURCES in runc 1.1: name them as the dialect does. */
+static const char *sync_label(const struct nsb_exec *ex, uint32_t value)
 {
+	static const char *const mountsources[] = {"MOUNTSOURCES_PLS", "MOUNTSOURCES_ACK"};
 	const char *name = nsb_sync_name(value);
+
+	if (ex->cfg->dialect == NSB_DIALECT_RUNC_1_1 &&
+	    (value == NSB_SYNC_MOUNTSOURCES_PLS || value == NSB_SYNC_MOUNTSOURCES_ACK))
+		return mountsources[value - NSB_SYNC_MOUNTSOURCES_PLS];
 	return name != NULL ? name : "not a sync value";
 }
 
@@ -103,10 +112,15 @@ enum nsb_step nsb_close_fd(struct nsb_exec *ex, int *fd, const char *what)
 	return NSB_STEP_OK;
 }
 
-void nsb_set_name(struct nsb_exec *ex, const char *name)
+void nsb_set_name(struct nsb_exec *ex, const char *stage)
 {
+	char name[64];
+	const char *base = ex->cfg->process_name != NULL ? ex->cfg->process_name : "nsboot";
+
 	/* Only for ps(1) and debugging: a failure changes nothing else. The
-	 * kernel keeps 15 bytes, so "nsboot:[0:PARENT]" shows as "nsboot:[0:PAREN". */
+	 * kernel keeps 15 bytes, so "nsboot:[0:PARENT]" shows as "nsboot:[0:PAREN"
+	 * and "runc:[0:PARENT]" whole. */
+	(void)snprintf(name, sizeof(name), "%s:%s", base, stage);
 	if (NSB_CALL_K(ex, NSB_SITE_BEST_EFFORT, prctl, PR_SET_NAME, (unsigned long)(uintptr_t)name) < 0)
 		nsb_xlog(ex, NSB_LOG_DEBUG, "cannot set the process name %s: %s", name, strerror(errno));
 }
@@ -115,9 +129,9 @@ static enum nsb_step op_send(struct nsb_exec *ex, const struct nsb_op *op)
 {
 	char what[96];
 
-	nsb_xlog(ex, NSB_LOG_DEBUG, "send %s to %s", sync_label(op->arg), peer_names[op->peer]);
+	nsb_xlog(ex, NSB_LOG_DEBUG, "send %s to %s", sync_label(ex, op->arg), peer_names[op->peer]);
 	(void)snprintf(what, sizeof(what), "sync with %s: write(%s)", peer_names[op->peer],
-	               sync_label(op->arg));
+	               sync_label(ex, op->arg));
 	return nsb_write_full(ex, ex->peer_fd[op->peer], &op->arg, sizeof(op->arg), what);
 }
 
@@ -129,13 +143,14 @@ static enum nsb_step run_recv(struct nsb_exec *ex, struct nsb_machine *m, const 
 	struct nsb_error err;
 
 	(void)snprintf(what, sizeof(what), "sync with %s: read(%s)", peer_names[op->peer],
-	               sync_label(expected));
+	               sync_label(ex, expected));
 	if (nsb_read_full(ex, ex->peer_fd[op->peer], &got, sizeof(got), what) != NSB_STEP_OK)
 		return NSB_STEP_FAIL;
 	if (nsb_machine_recv(m, op->peer, got, &err) != NSB_OK)
 		return nsb_xfail(ex, err.code, "sync with %s: expected %s (%#x), got %s (%#x)",
-		                 peer_names[op->peer], sync_label(expected), expected, sync_label(got), got);
-	nsb_xlog(ex, NSB_LOG_DEBUG, "%s sent %s", peer_names[op->peer], sync_label(got));
+		                 peer_names[op->peer], sync_label(ex, expected), expected,
+		                 sync_label(ex, got), got);
+	nsb_xlog(ex, NSB_LOG_DEBUG, "%s sent %s", peer_names[op->peer], sync_label(ex, got));
 	return NSB_STEP_OK;
 }
 

@@ -11,14 +11,16 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "init_affinity.h"
 #include "init_internal.h"
 
-/* _LIBCONTAINER_* integers: decimal digits only, value in [0, INT_MAX]. */
+/* _LIBCONTAINER_* integers: decimal digits only, value in [0, INT_MAX].
+ * @s is never NULL: an unset variable is handled by each caller. */
 static bool parse_env_int(const char *s, int *out)
 {
 	long v = 0;
 
-	if (s == NULL || *s == '\0')
+	if (*s == '\0')
 		return false;
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
@@ -59,29 +61,6 @@ static enum nsb_step setup_env(struct nsb_exec *ex)
 	return env_fd(ex, "_LIBCONTAINER_INITPIPE", cfg->initpipe, &ex->initfd);
 }
 
-/* "affinity: 0x<mask>" at debug: runtimes' tests check the mask each stage starts with. */
-static void log_affinity(struct nsb_exec *ex)
-{
-	unsigned long mask[1024 / (8 * sizeof(unsigned long))];
-	char hex[sizeof(mask) * 2 + 1];
-	size_t words = sizeof(mask) / sizeof(mask[0]), top = 0, len = 0;
-
-	if (ex->loglevel < NSB_LOG_DEBUG)
-		return;
-	memset(mask, 0, sizeof(mask));
-	if (NSB_CALL_K(ex, NSB_SITE_BEST_EFFORT, sched_getaffinity, 0, sizeof(mask), mask) < 0) {
-		nsb_xlog(ex, NSB_LOG_WARNING, "sched_getaffinity: %s", strerror(errno));
-		return;
-	}
-	for (size_t i = 0; i < words; i++)
-		top = mask[i] != 0 ? i : top;
-	for (size_t i = top + 1; i-- > 0;) {
-		int n = snprintf(hex + len, sizeof(hex) - len, i == top ? "%lx" : "%016lx", mask[i]);
-		len += n > 0 ? (size_t)n : 0;
-	}
-	nsb_xlog(ex, NSB_LOG_DEBUG, "affinity: 0x%s", hex);
-}
-
 static ssize_t read_through_seam(void *ctx, int fd, void *buf, size_t count)
 {
 	struct nsb_exec *ex = ctx;
@@ -90,7 +69,9 @@ static ssize_t read_through_seam(void *ctx, int fd, void *buf, size_t count)
 
 static enum nsb_step load_bootstrap(struct nsb_exec *ex)
 {
-	struct nsb_decode_opts opts = {ex->cfg->dialect, ex->cfg->max_len};
+	struct nsb_decode_opts opts = {ex->cfg->dialect, ex->cfg->max_len,
+	                               ex->cfg->allow_missing_rootless_euid};
+	struct nsb_plan_opts popts = {ex->cfg->stage2_returns};
 	struct nsb_error err;
 
 	if (ex->cfg->dialect == NSB_DIALECT_RUNC_1_1) {
@@ -104,8 +85,10 @@ static enum nsb_step load_bootstrap(struct nsb_exec *ex)
 		return nsb_xfail_err(ex, &err, "read bootstrap from the init pipe");
 	if (nsb_decode(ex->msg.data, ex->msg.len, &opts, &ex->boot, &err) != NSB_OK)
 		return nsb_xfail_err(ex, &err, "decode bootstrap");
-	if (nsb_plan_build(&ex->boot, &ex->plan, &err) != NSB_OK)
+	if (nsb_plan_build_opts(&ex->boot, &popts, &ex->plan, &err) != NSB_OK)
 		return nsb_xfail_err(ex, &err, "plan bootstrap");
+	if (nsb_check_mount_fds(ex) != NSB_STEP_OK)
+		return NSB_STEP_FAIL;
 	nsb_xlog(ex, NSB_LOG_DEBUG, "bootstrap: %zu bytes, clone flags %#x, %zu namespaces to join",
 	         ex->msg.len, ex->plan.clone_flags, ex->plan.join_count);
 	return NSB_STEP_OK;
@@ -181,14 +164,14 @@ int nsb_init_run(const struct nsb_init_config *cfg)
 	step = setup_env(ex);
 	if (step == NSB_STEP_OK) {
 		nsb_xlog(ex, NSB_LOG_DEBUG, "=> nsexec container setup");
-		log_affinity(ex);
+		nsb_init_log_affinity(ex); /* init_affinity.c */
 		step = load_bootstrap(ex);
 	}
 	if (step == NSB_STEP_OK)
 		step = nsb_run_script(ex, NSB_SCRIPT_SETUP);
 	if (step == NSB_STEP_OK) {
 		ex->stage = 0;
-		nsb_set_name(ex, "nsboot:[0:PARENT]");
+		nsb_set_name(ex, "[0:PARENT]");
 		nsb_xlog(ex, NSB_LOG_DEBUG, "~> nsexec stage-0");
 		step = nsb_run_script(ex, NSB_SCRIPT_PARENT);
 		if (step == NSB_STEP_OK)

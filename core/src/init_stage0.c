@@ -24,7 +24,7 @@ enum nsb_step nsb_op_spawn_child(struct nsb_exec *ex, const struct nsb_op *op)
 		ex->child_pid = 0;
 		ex->init_pid = 0;
 		ex->peer_fd[NSB_PEER_PARENT] = ex->sock_child[1];
-		nsb_set_name(ex, "nsboot:[1:CHILD]");
+		nsb_set_name(ex, "[1:CHILD]");
 		nsb_xlog(ex, NSB_LOG_DEBUG, "~> nsexec stage-1");
 		step = nsb_close_fd(ex, &ex->sock_child[0], "stage-0's end of the stage-1 socket");
 		if (step == NSB_STEP_OK)

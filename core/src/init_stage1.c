@@ -66,7 +66,7 @@ enum nsb_step nsb_op_spawn_init(struct nsb_exec *ex, const struct nsb_op *op)
 		ex->init_pid = 0;
 		ex->runtime_pid = ex->sys->getppid(ex->sys->ctx); /* cannot fail: no call site */
 		ex->peer_fd[NSB_PEER_PARENT] = ex->sock_init[1];
-		nsb_set_name(ex, "nsboot:[2:INIT]");
+		nsb_set_name(ex, "[2:INIT]");
 		nsb_xlog(ex, NSB_LOG_DEBUG, "~> nsexec stage-2");
 		step = nsb_close_fd(ex, &ex->sock_child[1], "stage-1's end of its socket");
 		if (step == NSB_STEP_OK)

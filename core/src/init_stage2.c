@@ -100,3 +100,19 @@ enum nsb_step nsb_op_exec(struct nsb_exec *ex, const struct nsb_op *op)
 	ex->exit_status = errno == ENOENT ? NSB_INIT_EXIT_NOT_FOUND : NSB_INIT_EXIT_CANNOT_RUN;
 	return nsb_xfail_sys(ex, "exec %s", argv[0]);
 }
+
+/*
+ * Runtime mode: the runtime's own code carries on in stage-2 (runc: Go,
+ * which reads its config from the init pipe and execs the container
+ * process). CLOSE_INTERNAL ran just before: what stage-2 holds now is what
+ * the runtime gave it (the init and log pipes at their numbers) plus the
+ * mount source fds at the numbers it chose.
+ */
+enum nsb_step nsb_op_return(struct nsb_exec *ex, const struct nsb_op *op)
+{
+	(void)op;
+	nsb_xlog(ex, NSB_LOG_DEBUG, "<= nsexec container setup");
+	nsb_xlog(ex, NSB_LOG_DEBUG, "return to the runtime in stage-2");
+	ex->exit_status = NSB_INIT_CONTINUE;
+	return NSB_STEP_EXIT;
+}

@@ -52,6 +52,9 @@ static const char *const op_names[NSB_OP__COUNT] = {
         [NSB_OP_EXEC] = "EXEC",
         [NSB_OP_SEND] = "SEND",
         [NSB_OP_RECV] = "RECV",
+        [NSB_OP_SEND_MOUNT_SOURCES] = "SEND_MOUNT_SOURCES",
+        [NSB_OP_RECV_MOUNT_FDS] = "RECV_MOUNT_FDS",
+        [NSB_OP_RETURN] = "RETURN",
 };
 
 const char *nsb_op_name(enum nsb_op_kind kind)

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "nsboot/bootstrap.h"
 #include "nsboot/parent.h"
+#include "parent_place.h"
 #include "sys_call.h"
 
 #define PID_LINE_MAX 64u
@@ -43,6 +44,7 @@ struct parent {
 	char logbuf[NSB_LOG_LINE_MAX];
 	size_t log_len;
 	char msg[NSB_LOG_LINE_MAX];
+	struct nsb_place place; /* affinity and cgroup (parent_place.h) */
 };
 
 /* The first failure is the one reported: later ones (in tear_down) are its consequences. */
@@ -67,6 +69,15 @@ static enum nsb_err fail_code(struct parent *p, enum nsb_err code, const char *w
 	p->failed = true;
 	(void)snprintf(p->res->what, sizeof(p->res->what), "%s", what);
 	return nsb_fail(p->err, code, 0, NSB_ATTR_NONE, 0);
+}
+
+/* A failure of parent_place.c: its last call is the one that failed. */
+static enum nsb_err fail_place(struct parent *p, enum nsb_err code)
+{
+	if (code == NSB_OK)
+		return NSB_OK;
+	p->last_site = p->place.last_site;
+	return code == NSB_ERR_SYSCALL ? fail_sys(p, p->place.what) : fail_code(p, code, p->place.what);
 }
 
 /* ---- log lines ------------------------------------------------------------ */
@@ -222,16 +233,22 @@ static enum nsb_err start_init(struct parent *p)
 	p->logfd = lp[0];
 	if (env != NULL)
 		fill_env(env, p->cfg, sv[1], lp[1]);
-	pid = NSB_CALL0(p, fork);
+	/* init is born with the initial affinity; the thread gets its own back right after */
+	enum nsb_err rc = fail_place(p, nsb_place_initial_enter(&p->place));
+	pid = rc == NSB_OK ? NSB_CALL0(p, fork) : -1;
 	if (pid == 0)
 		start_child(p, sv[1], lp[1], env);
-	enum nsb_err rc = pid < 0 ? fail_sys(p, "start init") : NSB_OK;
+	if (rc == NSB_OK && pid < 0)
+		rc = fail_sys(p, "start init");
+	enum nsb_err back = fail_place(p, nsb_place_initial_leave(&p->place));
+	rc = rc != NSB_OK ? rc : back;
 	free(env);
 	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, sv[1]);
 	(void)NSB_CALL_K(p, NSB_SITE_BEST_EFFORT, close, lp[1]);
+	if (pid > 0)
+		p->res->stage0 = pid; /* also when restoring failed: tear_down kills it */
 	if (rc != NSB_OK)
 		return rc;
-	p->res->stage0 = pid;
 	/* Non-blocking from here: the loop only writes what the socket takes. */
 	if (NSB_CALL(p, fcntl, p->initfd, F_SETFL, O_NONBLOCK) < 0)
 		return fail_sys(p, "make the init pipe non-blocking");
@@ -497,6 +514,9 @@ static enum nsb_err run(struct parent *p)
 		return rc;
 	if (!exited_zero(p->res->stage1_status))
 		return fail_code(p, NSB_ERR_STAGE_FAILED, "stage-1 failed");
+	/* stage-0 is gone: stage-2 into its cgroup, then its final affinity */
+	if ((rc = fail_place(p, nsb_place_stage2(&p->place, p->res->stage2))) != NSB_OK)
+		return rc;
 	if (p->cfg->on_ready != NULL && p->cfg->on_ready(p->cfg->ready_ctx, p->res) != 0)
 		return fail_code(p, NSB_ERR_STAGE_FAILED, "the caller refused to release stage-2");
 	if (NSB_CALL(p, shutdown, p->initfd, SHUT_WR) < 0)
@@ -528,6 +548,11 @@ enum nsb_err nsb_parent_run(const struct nsb_parent_config *cfg, struct nsb_pare
 	if (p == NULL)
 		return nsb_fail(err, NSB_ERR_NOMEM, 0, NSB_ATTR_NONE, 0);
 	p->sys = cfg->sys != NULL ? cfg->sys : nsb_sys_default();
+	if (nsb_place_prepare(&p->place, p->sys, cfg->affinity_initial, cfg->affinity_final, cfg->cgroup) !=
+	    NSB_OK) {
+		free(p);
+		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	}
 	p->cfg = cfg;
 	p->res = res;
 	p->err = err;

@@ -14,8 +14,10 @@
 #include "internal.h"
 #include "nsboot/machine.h"
 
-#define CLONE_NEWUSER_FLAG 0x10000000u
-#define CLONE_NEWTIME_FLAG 0x00000080u
+#define CLONE_NEWUSER_FLAG   0x10000000u
+#define CLONE_NEWTIME_FLAG   0x00000080u
+#define CLONE_NEWNS_FLAG     0x00020000u
+#define CLONE_NEWCGROUP_FLAG 0x02000000u
 
 static void emit(struct nsb_script *s, enum nsb_op_kind kind, enum nsb_peer peer, uint32_t arg)
 {
@@ -85,6 +87,31 @@ static int32_t common_join_pid(const struct nsb_plan *plan)
 	return pid;
 }
 
+/*
+ * MOUNT_SOURCES (runc-1.1 only): well-formed entries; bind sources only
+ * where stage-0 has a mount namespace of stage-1's to open them in and a
+ * reason to (a user namespace: without one, stage-1 could open them
+ * itself). runc's Go parent sends it under exactly these conditions.
+ */
+static enum nsb_err check_mount_sources(const struct nsb_bootstrap *b, uint32_t joined, struct nsb_error *err)
+{
+	uint32_t have = b->clone_flags | joined;
+	struct nsb_str entry;
+	size_t cursor = 0, count = 0;
+
+	if (!NSB_HAS(b, NSB_F_MOUNT_SOURCES))
+		return nsb_ok(err);
+	if (b->dialect != NSB_DIALECT_RUNC_1_1 ||
+	    nsb_mount_sources_parse(b->mount_sources.ptr, b->mount_sources.len, &count, NULL) != NSB_OK)
+		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES, 0);
+	while (nsb_mount_sources_next(b->mount_sources, &cursor, &entry)) {
+		if (entry.len > 0 && ((have & CLONE_NEWUSER_FLAG) == 0 || (have & CLONE_NEWNS_FLAG) == 0))
+			return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES,
+			                nsb_pos32(cursor - entry.len - 1));
+	}
+	return nsb_ok(err);
+}
+
 /* The cross-attribute rules the scripts rely on; nsb_decode has checked them for real input. */
 static enum nsb_err check_bootstrap(const struct nsb_bootstrap *b, struct nsb_error *err)
 {
@@ -106,18 +133,10 @@ static enum nsb_err check_bootstrap(const struct nsb_bootstrap *b, struct nsb_er
 	if ((NSB_HAS(b, NSB_F_UIDMAPPATH) && !NSB_HAS(b, NSB_F_UIDMAP)) ||
 	    (NSB_HAS(b, NSB_F_GIDMAPPATH) && !NSB_HAS(b, NSB_F_GIDMAP)))
 		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_UIDMAPPATH, 0);
-	if (NSB_HAS(b, NSB_F_TIMENSOFFSET) && (b->clone_flags & CLONE_NEWTIME_FLAG) == 0)
+	if (NSB_HAS(b, NSB_F_TIMENSOFFSET) &&
+	    ((b->clone_flags & CLONE_NEWTIME_FLAG) == 0 || b->dialect != NSB_DIALECT_RUNC_1_2))
 		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_TIMENSOFFSET, 0);
-	if (NSB_HAS(b, NSB_F_MOUNT_SOURCES)) {
-		struct nsb_str entry;
-		size_t cursor = 0;
-		while (nsb_mount_sources_next(b->mount_sources, &cursor, &entry)) {
-			if (entry.len > 0)
-				return nsb_fail(err, NSB_ERR_UNSUPPORTED, 0, NSB_ATTR_MOUNT_SOURCES,
-				                nsb_pos32(cursor));
-		}
-	}
-	return nsb_ok(err);
+	return check_mount_sources(b, joined, err);
 }
 
 static void copy_data(const struct nsb_bootstrap *b, struct nsb_plan *plan)
@@ -146,9 +165,19 @@ static void copy_data(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 		plan->gid_helper = b->gid_map_helper;
 	if (NSB_HAS(b, NSB_F_TIMENSOFFSET))
 		plan->time_offsets = b->time_offsets_text;
+	if (NSB_HAS(b, NSB_F_MOUNT_SOURCES)) {
+		struct nsb_str entry;
+		size_t cursor = 0;
+		plan->mount_sources = b->mount_sources;
+		while (nsb_mount_sources_next(b->mount_sources, &cursor, &entry)) {
+			plan->mount_source_count++;
+			plan->mount_bind_count += entry.len > 0;
+		}
+	}
 }
 
-static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
+static void build_scripts(const struct nsb_bootstrap *b, const struct nsb_plan_opts *opts,
+                          struct nsb_plan *plan)
 {
 	struct nsb_script *setup = &plan->scripts[NSB_SCRIPT_SETUP];
 	struct nsb_script *parent = &plan->scripts[NSB_SCRIPT_PARENT];
@@ -157,7 +186,10 @@ static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 	bool joining = plan->join_count > 0;
 	bool newuser = (plan->clone_flags & CLONE_NEWUSER_FLAG) != 0;
 	bool offsets = plan->time_offsets.len > 0;
-	uint32_t rest = plan->clone_flags & ~CLONE_NEWUSER_FLAG;
+	bool mounts = plan->mount_bind_count > 0;
+	/* runc 1.1 unshares the cgroup namespace in stage-2, runc >= 1.2 in stage-1 */
+	uint32_t late = b->dialect == NSB_DIALECT_RUNC_1_1 ? plan->clone_flags & CLONE_NEWCGROUP_FLAG : 0;
+	uint32_t rest = plan->clone_flags & ~CLONE_NEWUSER_FLAG & ~late;
 
 	/* setup: oom_score_adj while still dumpable (a non-dumpable task's
 	 * procfs files belong to root); non-dumpable before touching other
@@ -180,6 +212,11 @@ static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 		emit_op(parent, NSB_OP_WRITE_TIMEOFFSETS, 0);
 		emit_send(parent, NSB_PEER_CHILD, NSB_SYNC_TIMEOFFSETS_ACK);
 	}
+	if (mounts) {
+		emit_recv(parent, NSB_PEER_CHILD, NSB_SYNC_MOUNTSOURCES_PLS);
+		emit_op(parent, NSB_OP_SEND_MOUNT_SOURCES, 0);
+		emit_send(parent, NSB_PEER_CHILD, NSB_SYNC_MOUNTSOURCES_ACK);
+	}
 	emit_recv(parent, NSB_PEER_CHILD, NSB_SYNC_RECVPID_PLS);
 	emit_op(parent, NSB_OP_RECV_PID, 0);
 	emit_send(parent, NSB_PEER_CHILD, NSB_SYNC_RECVPID_ACK);
@@ -190,7 +227,9 @@ static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 
 	/* stage-1: join first (the pid of stage-2 must be in the joined pid
 	 * namespace), then the user namespace alone, mapped by stage-0, then
-	 * the rest; offsets before stage-2 is the first task in the time ns. */
+	 * the rest; offsets before stage-2 is the first task in the time ns;
+	 * mount source fds once the mount namespace is the container's, before
+	 * stage-2 is forked (it inherits them). */
 	if (joining)
 		emit_op(child, NSB_OP_JOIN, 0);
 	if (newuser) {
@@ -209,6 +248,11 @@ static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 		emit_send(child, NSB_PEER_PARENT, NSB_SYNC_TIMEOFFSETS_PLS);
 		emit_recv(child, NSB_PEER_PARENT, NSB_SYNC_TIMEOFFSETS_ACK);
 	}
+	if (mounts) {
+		emit_send(child, NSB_PEER_PARENT, NSB_SYNC_MOUNTSOURCES_PLS);
+		emit_op(child, NSB_OP_RECV_MOUNT_FDS, 0);
+		emit_recv(child, NSB_PEER_PARENT, NSB_SYNC_MOUNTSOURCES_ACK);
+	}
 	emit_op(child, NSB_OP_SPAWN_INIT, 0);
 	emit_send(child, NSB_PEER_PARENT, NSB_SYNC_RECVPID_PLS);
 	emit_op(child, NSB_OP_SEND_PID, 0);
@@ -222,14 +266,23 @@ static void build_scripts(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 	emit_op(init, NSB_OP_SETGID_ROOT, 0);
 	if (!b->rootless_euid && b->setgroup)
 		emit_op(init, NSB_OP_SETGROUPS_EMPTY, 0);
+	if (late != 0)
+		emit_op(init, NSB_OP_UNSHARE, late);
 	emit_send(init, NSB_PEER_PARENT, NSB_SYNC_CHILD_FINISH);
-	emit_op(init, NSB_OP_AWAIT_RELEASE, 0);
-	emit_op(init, NSB_OP_CLOSE_INTERNAL, 0);
-	emit_op(init, NSB_OP_EXEC, 0);
+	if (opts->stage2_returns) {
+		emit_op(init, NSB_OP_CLOSE_INTERNAL, 0);
+		emit_op(init, NSB_OP_RETURN, 0);
+	} else {
+		emit_op(init, NSB_OP_AWAIT_RELEASE, 0);
+		emit_op(init, NSB_OP_CLOSE_INTERNAL, 0);
+		emit_op(init, NSB_OP_EXEC, 0);
+	}
 }
 
-enum nsb_err nsb_plan_build(const struct nsb_bootstrap *b, struct nsb_plan *plan, struct nsb_error *err)
+enum nsb_err nsb_plan_build_opts(const struct nsb_bootstrap *b, const struct nsb_plan_opts *opts,
+                                 struct nsb_plan *plan, struct nsb_error *err)
 {
+	static const struct nsb_plan_opts defaults = {false};
 	enum nsb_err rc;
 
 	if (b == NULL || plan == NULL)
@@ -239,6 +292,11 @@ enum nsb_err nsb_plan_build(const struct nsb_bootstrap *b, struct nsb_plan *plan
 	if (rc != NSB_OK)
 		return rc;
 	copy_data(b, plan);
-	build_scripts(b, plan);
+	build_scripts(b, opts != NULL ? opts : &defaults, plan);
 	return nsb_ok(err);
+}
+
+enum nsb_err nsb_plan_build(const struct nsb_bootstrap *b, struct nsb_plan *plan, struct nsb_error *err)
+{
+	return nsb_plan_build_opts(b, NULL, plan, err);
 }

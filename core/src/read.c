@@ -46,8 +46,12 @@ static enum nsb_err read_exact(int fd, nsb_read_fn read_fn, void *ctx, unsigned 
 		size_t ask = want - *done;
 		ssize_t n;
 
+#if SSIZE_MAX < UINT32_MAX
+		/* A message is at most 4 GiB - 1 (u32 nlmsg_len), which only a
+		 * 32-bit ssize_t cannot hold; one read(2) then asks for less. */
 		if (ask > (size_t)SSIZE_MAX)
 			ask = (size_t)SSIZE_MAX;
+#endif
 		errno = 0;
 		n = read_fn(ctx, fd, buf + *done, ask);
 		if (n < 0) {

@@ -256,6 +256,24 @@ static int sys_setgroups(void *ctx, size_t size, const gid_t *list)
 	return setgroups(size, list);
 }
 
+static int sys_sched_setaffinity(void *ctx, pid_t pid, size_t size, const void *mask)
+{
+	(void)ctx;
+	return sched_setaffinity(pid, size, (const cpu_set_t *)mask);
+}
+
+static ssize_t sys_sendmsg(void *ctx, int fd, const struct msghdr *msg, int flags)
+{
+	(void)ctx;
+	return sendmsg(fd, msg, flags);
+}
+
+static ssize_t sys_recvmsg(void *ctx, int fd, struct msghdr *msg, int flags)
+{
+	(void)ctx;
+	return recvmsg(fd, msg, flags);
+}
+
 static const struct nsb_sys sys_default = {
         .ctx = NULL,
         .site = NULL,
@@ -293,6 +311,9 @@ static const struct nsb_sys sys_default = {
         .setresuid = sys_setresuid,
         .setresgid = sys_setresgid,
         .setgroups = sys_setgroups,
+        .sched_setaffinity = sys_sched_setaffinity,
+        .sendmsg = sys_sendmsg,
+        .recvmsg = sys_recvmsg,
 };
 
 const struct nsb_sys *nsb_sys_default(void)

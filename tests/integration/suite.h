@@ -10,6 +10,7 @@
 #ifndef NSB_INTEGRATION_SUITE_H
 #define NSB_INTEGRATION_SUITE_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "probe.h"
@@ -19,6 +20,9 @@ struct suite {
 	struct tap tap;
 	bool root;      /* euid 0: most tests need it */
 	char self[256]; /* our own executable, for the exec helpers */
+	/* appended: the nsboot binary (--nsboot, NSB_NSBOOT, or next to us in a build tree); "" if none */
+	char nsboot[PATH_MAX];
+	enum probe_semantics sem; /* what suite_affinity's detection found (unknown before it ran) */
 };
 
 /* suite_affinity.c: rows 1-14 (cpuset v1 and v2, without cgroup). */
@@ -30,5 +34,12 @@ void suite_maps(struct suite *s);
 
 /* helper mode: `nsb-integration --print-ns NAME` prints the inode of /proc/self/ns/NAME. */
 int suite_print_ns(const char *name);
+
+/* suite_exec.c: `nsboot exec`: cgroup and CPU affinity, joining each namespace type,
+ * the runc comparison (tests/root/runc.sh). Runs after suite_affinity (uses s->sem). */
+void suite_exec(struct suite *s);
+/* helper mode: `nsb-integration --print-affinity [--wait]`: "cpus={...}" and
+ * /proc/self/cgroup; with --wait, then a byte from stdin, then "cpus={...}" again. */
+int suite_print_affinity(bool wait);
 
 #endif

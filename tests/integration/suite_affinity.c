@@ -63,6 +63,7 @@ static void detect(struct suite *s, struct aff_env *e)
 		return;
 	}
 	e->sem = probe_affinity_semantics(&e->layout, &e->how, &restored);
+	s->sem = e->sem; /* suite_exec's expectations */
 	tap_check(&s->tap, e->sem != PROBE_SEM_UNKNOWN && restored, name, "%s", e->how.text);
 	tap_diag(&s->tap, "affinity semantics: %s (%s)", probe_semantics_name(e->sem), e->how.text);
 	if (want != NULL && want[0] != '\0') {

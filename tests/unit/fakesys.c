@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -173,7 +174,16 @@ static int fk_open(void *ctx, const char *path, int flags, mode_t mode)
 			}
 		}
 	}
-	if (strncmp(path, "/proc/", 6) == 0) {
+	if (strncmp(path, "/proc/", 6) == 0 && strlen(path) > 7 &&
+	    strcmp(path + strlen(path) - 7, "/ns/mnt") == 0) {
+		rec(cx, "open %s", path);
+		return fake_fd(cx, FD_NS, 0x00020000u /* CLONE_NEWNS */, path);
+	}
+	if ((flags & O_PATH) != 0) { /* a mount source: the real thing, so it can be checked */
+		rec(cx, "open-path %s", path);
+		return open(path, flags);
+	}
+	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/fs/cgroup/", 15) == 0) {
 		rec(cx, "open %s", path);
 		return fake_fd(cx, FD_PROC, 0, path);
 	}
@@ -229,7 +239,7 @@ static ssize_t fk_write(void *ctx, int fd, const void *buf, size_t count)
 			return -1;
 		}
 		rec(cx, "write %s %.*s", cx->fds[fd].path, (int)count, (const char *)buf);
-		return (ssize_t)count;
+		return (ssize_t)count - (cx->sh->short_writes ? 1 : 0);
 	}
 	if (fd == 2 && cx->stage != FK_PARENT) {
 		shared_append(cx->sh->err, sizeof(cx->sh->err), &cx->sh->err_len, buf, count);
@@ -348,7 +358,10 @@ static pid_t fk_waitpid(void *ctx, pid_t pid, int *status, int options)
 	struct fk_ctx *cx = ctx;
 	if (injected(cx))
 		return -1;
-	return waitpid(pid, status, options);
+	pid_t r = waitpid(pid, status, options);
+	if (r > 0 && cx->stage == FK_PARENT)
+		rec(cx, "reaped %d", (int)r);
+	return r;
 }
 
 static int fk_kill(void *ctx, pid_t pid, int sig)
@@ -471,9 +484,54 @@ static int fk_prctl(void *ctx, int option, unsigned long arg2)
 static int fk_sched_getaffinity(void *ctx, pid_t pid, size_t size, void *mask)
 {
 	struct fk_ctx *cx = ctx;
+	unsigned n = cx->sh->fake_cpus;
 	if (injected(cx))
 		return -1;
-	return sched_getaffinity(pid, size, mask);
+	if (n == 0)
+		return sched_getaffinity(pid, size, mask);
+	if (size * 8 < n) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* CPUs 1 and n - 1, bit c of the little-endian byte array */
+	memset(mask, 0, size);
+	((unsigned char *)mask)[0] = 2;
+	((unsigned char *)mask)[(n - 1) / 8] |= (unsigned char)(1u << ((n - 1) % 8));
+	return 0;
+}
+
+/* The CPUs of a mask of @size bytes as a list ("0-3,9"); "-" when empty. */
+void fk_mask_text(const void *mask, size_t size, char *buf, size_t cap)
+{
+	const unsigned char *m = mask;
+	size_t len = 0, c = 0, bits = size * 8;
+	buf[0] = '\0';
+	while (c < bits && len + 24 < cap) {
+		if (!((m[c / 8] >> (c % 8)) & 1u)) {
+			c++;
+			continue;
+		}
+		size_t hi = c;
+		while (hi + 1 < bits && ((m[(hi + 1) / 8] >> ((hi + 1) % 8)) & 1u))
+			hi++;
+		len += (size_t)snprintf(buf + len, cap - len, "%s%zu", len ? "," : "", c);
+		if (hi > c)
+			len += (size_t)snprintf(buf + len, cap - len, "-%zu", hi);
+		c = hi + 1;
+	}
+	if (buf[0] == '\0')
+		(void)snprintf(buf, cap, "-");
+}
+
+static int fk_sched_setaffinity(void *ctx, pid_t pid, size_t size, const void *mask)
+{
+	struct fk_ctx *cx = ctx;
+	char list[256];
+	if (injected(cx))
+		return -1;
+	fk_mask_text(mask, size, list, sizeof(list));
+	rec(cx, "sched_setaffinity %d %zu %s", (int)pid, size, list);
+	return 0;
 }
 
 /* ---- namespaces and credentials -------------------------------------------------- */
@@ -577,6 +635,67 @@ static int fk_setgroups(void *ctx, size_t size, const gid_t *list)
 	return 0;
 }
 
+/* ---- fd passing ------------------------------------------------------------------ */
+
+static ssize_t fk_sendmsg(void *ctx, int fd, const struct msghdr *msg, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} control;
+	struct msghdr m = *msg;
+	const struct cmsghdr *c = CMSG_FIRSTHDR(msg);
+	int passed, copies = cx->sh->mount_msg == FK_MSG_NO_FD       ? 0
+	                     : cx->sh->mount_msg == FK_MSG_TWO_FDS   ? 2
+	                     : cx->sh->mount_msg == FK_MSG_THREE_FDS ? 3
+	                                                             : 1;
+	if (injected(cx))
+		return -1;
+	if (cx->sh->eintr_msg && !cx->eintr_send_done) {
+		cx->eintr_send_done = true;
+		errno = EINTR;
+		return -1;
+	}
+	if (c == NULL || c->cmsg_type != SCM_RIGHTS)
+		abort(); /* core sends nothing else */
+	memcpy(&passed, CMSG_DATA(c), sizeof(int));
+	rec(cx, "sendmsg fd");
+	if (copies == 1)
+		return sendmsg(fd, msg, flags);
+	memset(&control, 0, sizeof(control));
+	m.msg_control = copies > 0 ? control.buf : NULL;
+	m.msg_controllen = copies > 0 ? CMSG_SPACE((size_t)copies * sizeof(int)) : 0;
+	if (copies > 0) {
+		struct cmsghdr *d = CMSG_FIRSTHDR(&m);
+		d->cmsg_level = SOL_SOCKET;
+		d->cmsg_type = SCM_RIGHTS;
+		d->cmsg_len = CMSG_LEN((size_t)copies * sizeof(int));
+		for (int i = 0; i < copies; i++)
+			memcpy(CMSG_DATA(d) + (size_t)i * sizeof(int), &passed, sizeof(int));
+	}
+	return sendmsg(fd, &m, flags);
+}
+
+static ssize_t fk_recvmsg(void *ctx, int fd, struct msghdr *msg, int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (cx->sh->eintr_msg && !cx->eintr_recv_done) {
+		cx->eintr_recv_done = true;
+		errno = EINTR;
+		return -1;
+	}
+	ssize_t n = recvmsg(fd, msg, flags);
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(msg) : NULL;
+	if (c != NULL && cx->sh->mount_msg == FK_MSG_WRONG_LEVEL)
+		c->cmsg_level = SOL_IP;
+	if (c != NULL && cx->sh->mount_msg == FK_MSG_WRONG_TYPE)
+		c->cmsg_type = SCM_CREDENTIALS;
+	return n;
+}
+
 void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const struct fk_scenario *sc,
             int stage)
 {
@@ -621,5 +740,8 @@ void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const 
 	        .setresuid = fk_setresuid,
 	        .setresgid = fk_setresgid,
 	        .setgroups = fk_setgroups,
+	        .sched_setaffinity = fk_sched_setaffinity,
+	        .sendmsg = fk_sendmsg,
+	        .recvmsg = fk_recvmsg,
 	};
 }

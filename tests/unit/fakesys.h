@@ -11,6 +11,19 @@
  * processes are real. A fake open returns a real fd (of /dev/null), so fd
  * accounting stays real too.
  *
+ * CPU affinity: sched_setaffinity is recorded ("sched_setaffinity PID BYTES
+ * LIST", PID 0 for the caller), never applied; with fake_cpus set,
+ * sched_getaffinity acts as a kernel with that many CPUs (EINVAL for a
+ * smaller buffer) running on CPUs {1, fake_cpus - 1}. Paths under
+ * /sys/fs/cgroup/ are fake files like procfs ones (opens and writes recorded).
+ * The runtime's successful waitpid calls are recorded as "reaped PID".
+ *
+ * runc-1.1 mount sources: "/proc/<pid or self>/ns/mnt" (unless the scenario
+ * lists it) is a fake mount namespace that setns records; an O_PATH open is
+ * real (recorded "open-path PATH") so that the fd stage-1 receives can be
+ * checked; sendmsg/recvmsg are real, and mount_msg mangles the fd messages
+ * (enum fk_mount_msg) to exercise stage-1's checks.
+ *
  * Fault injection: the seam's site hook counts the calls of each process
  * and fails, with EIO, the call chosen in the shared state (MAP_SHARED, so
  * all stage processes see it): the Nth call of one process ("stage"), the
@@ -81,6 +94,29 @@ struct fk_shared {
 	char helper_argv[4][512]; /* joined with ' ' */
 	int helper_envc;
 	int helper_inherited; /* fds above 2 without close-on-exec at the helper's execve */
+
+	/* appended: a kernel with this many CPUs for sched_getaffinity; 0: the real one */
+	unsigned fake_cpus;
+	bool short_writes; /* writes to fake procfs/cgroup files write one byte less */
+
+	/* appended: runc-1.1 mount sources and runtime mode (stage2_returns) */
+	int mount_msg;              /* enum fk_mount_msg: how stage-0's fd messages arrive */
+	int return_count;           /* stage-2 returned NSB_INIT_CONTINUE (runtime mode) */
+	int return_fds[FK_MAX_FDS]; /* ... with these fds open */
+	int return_nfds;
+	char return_links[4][64]; /* readlink of the scenario's first mount fd targets */
+	char return_comm[32];     /* stage-2's /proc/self/comm */
+	bool eintr_msg;           /* the first sendmsg and recvmsg of each process fail with EINTR */
+};
+
+/* How the fake delivers stage-0's mount source messages to stage-1. */
+enum fk_mount_msg {
+	FK_MSG_ASIS,        /* as sent */
+	FK_MSG_NO_FD,       /* the byte without its fd */
+	FK_MSG_TWO_FDS,     /* the fd twice in one message */
+	FK_MSG_THREE_FDS,   /* three times: more than stage-1's buffer (MSG_CTRUNC) */
+	FK_MSG_WRONG_LEVEL, /* received with another cmsg_level */
+	FK_MSG_WRONG_TYPE   /* received with another cmsg_type */
 };
 
 struct fk_ctx {
@@ -96,6 +132,7 @@ struct fk_ctx {
 		uint32_t actual;
 		char path[64];
 	} fds[1024];
+	bool eintr_send_done, eintr_recv_done; /* fk_shared.eintr_msg, per process */
 };
 
 /* fk_shared_new - zeroed shared memory for one test binary (never freed). */
@@ -113,6 +150,9 @@ int fk_site_index(const struct nsb_site *site);
 
 /* fk_rec_has - does the record hold the line @line? */
 bool fk_rec_has(const struct fk_shared *sh, const char *line);
+
+/* fk_mask_text - the CPUs of a @size-byte mask as a list ("0-3,9"; "-" if none), as recorded. */
+void fk_mask_text(const void *mask, size_t size, char *buf, size_t cap);
 
 /* fk_rec_find - byte position of the first line @line in the record, or -1. */
 long fk_rec_find(const struct fk_shared *sh, const char *line);

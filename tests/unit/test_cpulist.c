@@ -246,6 +246,50 @@ static void test_cpuset_has_rejects_cpus_out_of_range(void **state)
 	assert_false(nsb_cpuset_has(&set, UINT32_MAX));
 }
 
+static void test_cpulist_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_cpulist_parse("0", 1, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	/* a NULL text with a length is refused; without one it is the empty string */
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_cpulist_parse(NULL, 3, &set, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE,
+	               0);
+	set.count = 7;
+	nsbt_poison(&e);
+	assert_nsb_ok(nsb_cpulist_parse(NULL, 0, &set, &e), e);
+	assert_int_equal(set.count, 0);
+}
+
+static void test_cpulist_format_of_no_set_is_empty(void **state)
+{
+	(void)state;
+	char buf[8] = "x";
+	assert_int_equal(nsb_cpulist_format(NULL, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+}
+
+static void test_cpuset_bytes_is_zero_for_no_set_and_for_a_corrupt_highest(void **state)
+{
+	(void)state;
+	assert_int_equal(nsb_cpuset_bytes(NULL), 0);
+	assert_cpus_ok("");
+	assert_int_equal(nsb_cpuset_bytes(&set), 0);
+	/* a caller-built set whose highest CPU is beyond the bitmap: no size past it */
+	assert_cpus_ok("3");
+	set.highest = NSB_CPU_MAX + 1u;
+	assert_int_equal(nsb_cpuset_bytes(&set), 0);
+	assert_false(nsb_cpuset_has(NULL, 0));
+}
+
+static void test_cpulist_format_without_buffer_only_measures(void **state)
+{
+	(void)state;
+	assert_cpus_ok("0-3,9");
+	assert_int_equal(nsb_cpulist_format(&set, NULL, 64), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +310,10 @@ int main(void)
 	        cmocka_unit_test(test_cpulist_parse_format_parse_is_stable),
 	        cmocka_unit_test(test_cpuset_bytes_covers_highest_cpu_in_whole_words),
 	        cmocka_unit_test(test_cpuset_has_rejects_cpus_out_of_range),
+	        cmocka_unit_test(test_cpulist_parse_rejects_null_arguments),
+	        cmocka_unit_test(test_cpulist_format_of_no_set_is_empty),
+	        cmocka_unit_test(test_cpuset_bytes_is_zero_for_no_set_and_for_a_corrupt_highest),
+	        cmocka_unit_test(test_cpulist_format_without_buffer_only_measures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -362,6 +362,76 @@ static void test_decode_requires_rootless_euid(void **state)
 	mb_free(&m);
 }
 
+/* runc 1.1's nsenter_test.go sends CLONE_FLAGS and NS_PATHS only, nlmsg_flags 0. */
+static void nsenter_test_message(struct mb *m)
+{
+	mb_new(m);
+	mb_put_u16(m, 6, 0);
+	mb_u32(m, T_CLONE, CL_NEWNET);
+	mb_str(m, T_NSPATHS, "pid:/proc/1/ns/pid");
+	mb_finish(m);
+}
+
+static enum nsb_err decode_opts(struct mb *m, const struct nsb_decode_opts *opts, struct nsb_bootstrap *b,
+                                struct nsb_error *e)
+{
+	const unsigned char *exact = mb_exact(m);
+	nsbt_poison(e);
+	return nsb_decode(exact, m->len, opts, b, e);
+}
+
+static void test_decode_strict_default_refuses_missing_rootless_euid_in_both_dialects(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	nsenter_test_message(&m);
+	for (int d = 0; d < 2; d++) {
+		struct nsb_decode_opts opts = {.dialect = (enum nsb_dialect)d, .max_len = 0};
+		assert_false(opts.allow_missing_rootless_euid); /* zero is strict */
+		assert_nsb_err(decode_opts(&m, &opts, &b, &e), e, NSB_ERR_ATTR_MISSING, (uint32_t)m.len,
+		               NSB_ATTR_ROOTLESS_EUID, 0);
+	}
+	mb_free(&m);
+}
+
+static void test_decode_liberal_option_takes_missing_rootless_euid_as_false(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	struct nsb_decode_opts opts = {.dialect = D11, .max_len = 0, .allow_missing_rootless_euid = true};
+	nsenter_test_message(&m);
+	assert_nsb_ok(decode_opts(&m, &opts, &b, &e), e);
+	assert_false(b.rootless_euid);
+	assert_false(NSB_HAS(&b, NSB_F_ROOTLESS_EUID));
+	assert_int_equal(b.flags, 0);
+	assert_int_equal(b.clone_flags, CL_NEWNET);
+	mb_free(&m);
+	/* it relaxes that one rule only: CLONE_FLAGS stays required... */
+	mb_new(&m);
+	mb_str(&m, T_OOM, "5");
+	mb_finish(&m);
+	assert_nsb_err(decode_opts(&m, &opts, &b, &e), e, NSB_ERR_ATTR_MISSING, 24, NSB_ATTR_CLONE_FLAGS, 0);
+	mb_free(&m);
+	/* ...and a present ROOTLESS_EUID is read and checked as ever */
+	mb_new(&m);
+	mb_u32(&m, T_CLONE, 0);
+	mb_u32(&m, T_ROOTLESS, 1);
+	mb_finish(&m);
+	assert_nsb_ok(decode_opts(&m, &opts, &b, &e), e);
+	assert_true(b.rootless_euid);
+	mb_free(&m);
+	mb_new(&m);
+	mb_u32(&m, T_CLONE, 0);
+	mb_u32(&m, T_ROOTLESS, 2);
+	mb_finish(&m);
+	assert_nsb_err(decode_opts(&m, &opts, &b, &e), e, NSB_ERR_BOOL_VALUE, 24, NSB_ATTR_ROOTLESS_EUID, 0);
+	mb_free(&m);
+}
+
 static void test_decode_reports_missing_clone_flags_before_rootless_euid(void **state)
 {
 	(void)state;
@@ -804,6 +874,8 @@ int main(void)
 	        cmocka_unit_test(test_decode_requires_clone_flags),
 	        cmocka_unit_test(test_decode_requires_rootless_euid),
 	        cmocka_unit_test(test_decode_reports_missing_clone_flags_before_rootless_euid),
+	        cmocka_unit_test(test_decode_strict_default_refuses_missing_rootless_euid_in_both_dialects),
+	        cmocka_unit_test(test_decode_liberal_option_takes_missing_rootless_euid_as_false),
 	        cmocka_unit_test(test_decode_rejects_u32_payload_of_wrong_size),
 	        cmocka_unit_test(test_decode_rejects_bool_values_other_than_0_and_1),
 	        cmocka_unit_test(test_decode_reads_bool_0_and_1),

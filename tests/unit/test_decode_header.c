@@ -351,6 +351,18 @@ static void test_decode_rejects_unknown_dialect_and_null_output(void **state)
 	mb_free(&m);
 }
 
+static void test_decode_rejects_null_buffer_with_a_length(void **state)
+{
+	(void)state;
+	struct nsb_bootstrap b;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_decode(NULL, 32, NULL, &b, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NONE, 0);
+	/* NULL without a length is the empty buffer */
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_decode(NULL, 0, NULL, &b, &e), e, NSB_ERR_SHORT_HEADER, 0, NONE, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +388,7 @@ int main(void)
 	        cmocka_unit_test(test_decode_reports_dialect_it_was_given),
 	        cmocka_unit_test(test_decode_accepts_null_err),
 	        cmocka_unit_test(test_decode_rejects_unknown_dialect_and_null_output),
+	        cmocka_unit_test(test_decode_rejects_null_buffer_with_a_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -752,6 +752,113 @@ static void test_encode_round_trips_extreme_values(void **state)
 	round_trip(&in);
 }
 
+/* ---- arguments and values the checks see (added by the coverage work) ------ */
+
+static void test_encode_writes_setgroup_false_as_zero(void **state)
+{
+	(void)state;
+	struct mb m;
+	nsb_bootstrap_init(&in, D12);
+	in.clone_flags = CL_NEWUSER;
+	ext(&in.gid_map, 0, 0, 1);
+	NSB_SET(&in, NSB_F_GIDMAP);
+	in.setgroup = false;
+	NSB_SET(&in, NSB_F_SETGROUP);
+	size_t len;
+	unsigned char *buf = encode(&in, &len);
+	mb_new(&m);
+	mb_u32(&m, T_CLONE, CL_NEWUSER);
+	mb_str(&m, T_GIDMAP, "0 0 1\n");
+	mb_u32(&m, T_SETGROUP, 0);
+	mb_u32(&m, T_ROOTLESS, 0);
+	mb_finish(&m);
+	assert_int_equal(len, m.len);
+	assert_memory_equal(buf, m.data, m.len);
+	free(buf);
+	mb_free(&m);
+	round_trip(&in);
+}
+
+static void test_encode_rejects_unknown_dialect_and_presence_bits(void **state)
+{
+	(void)state;
+	nsb_bootstrap_init(&in, (enum nsb_dialect)7);
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	nsb_bootstrap_init(&in, D12);
+	in.present |= 1u << NSB_F_COUNT;
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+}
+
+static void test_encode_rejects_gid_side_and_mount_source_values_it_cannot_write(void **state)
+{
+	(void)state;
+	/* more gid extents than the array holds */
+	nsb_bootstrap_init(&in, D12);
+	in.clone_flags = CL_NEWUSER;
+	in.gid_map.count = NSB_IDMAP_MAX_EXTENTS + 1u;
+	NSB_SET(&in, NSB_F_GIDMAP);
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_GIDMAP, 0);
+	/* a NULL gid helper view with a length */
+	nsb_bootstrap_init(&in, D12);
+	in.clone_flags = CL_NEWUSER;
+	ext(&in.gid_map, 0, 0, 1);
+	NSB_SET(&in, NSB_F_GIDMAP);
+	in.gid_map_helper.ptr = NULL;
+	in.gid_map_helper.len = 3;
+	NSB_SET(&in, NSB_F_GIDMAPPATH);
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_GIDMAPPATH, 0);
+	/* a NULL mount sources view with a length (runc-1.1) */
+	nsb_bootstrap_init(&in, D11);
+	in.mount_sources.ptr = NULL;
+	in.mount_sources.len = 2;
+	NSB_SET(&in, NSB_F_MOUNT_SOURCES);
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES, 0);
+	/* a NULL namespace path view with a length */
+	nsb_bootstrap_init(&in, D12);
+	in.ns_paths.count = 1;
+	in.ns_paths.paths[0].type = NSB_NS_NET;
+	in.ns_paths.paths[0].path.ptr = NULL;
+	in.ns_paths.paths[0].path.len = 4;
+	NSB_SET(&in, NSB_F_NS_PATHS);
+	assert_encode_refuses(NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NS_PATHS, 0);
+}
+
+static void test_encode_empty_ns_path_gets_the_decoders_verdict(void **state)
+{
+	(void)state;
+	/* {NULL, 0} is representable ("net:"), so the decoder judges it */
+	nsb_bootstrap_init(&in, D12);
+	in.ns_paths.count = 1;
+	in.ns_paths.paths[0].type = NSB_NS_NET;
+	in.ns_paths.paths[0].path.ptr = NULL;
+	in.ns_paths.paths[0].path.len = 0;
+	NSB_SET(&in, NSB_F_NS_PATHS);
+	assert_encode_refuses(NSB_ERR_NSPATH_EMPTY_PATH, 24, NSB_ATTR_NS_PATHS, NSBT_ANY);
+}
+
+static void test_encode_rejects_missing_out_len_and_null_buffer_with_capacity(void **state)
+{
+	(void)state;
+	static unsigned char buf[64];
+	size_t len = 99;
+	struct nsb_error e;
+	nsb_bootstrap_init(&in, D12);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_encode(&in, buf, sizeof buf, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_encode(&in, NULL, 16, &len, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	assert_int_equal(len, 0); /* always set, even on failure */
+}
+
+static void test_bootstrap_init_ignores_null(void **state)
+{
+	(void)state;
+	nsb_bootstrap_init(NULL, D12); /* must not crash */
+	nsb_bootstrap_init(&in, D11);
+	assert_int_equal(in.dialect, D11);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +895,12 @@ int main(void)
 	        cmocka_unit_test(test_encode_round_trips_all_eight_ns_paths),
 	        cmocka_unit_test(test_encode_round_trips_340_line_maps),
 	        cmocka_unit_test(test_encode_round_trips_extreme_values),
+	        cmocka_unit_test(test_encode_writes_setgroup_false_as_zero),
+	        cmocka_unit_test(test_encode_rejects_unknown_dialect_and_presence_bits),
+	        cmocka_unit_test(test_encode_rejects_gid_side_and_mount_source_values_it_cannot_write),
+	        cmocka_unit_test(test_encode_empty_ns_path_gets_the_decoders_verdict),
+	        cmocka_unit_test(test_encode_rejects_missing_out_len_and_null_buffer_with_capacity),
+	        cmocka_unit_test(test_bootstrap_init_ignores_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -367,6 +367,57 @@ static void test_decode_fills_both_maps(void **state)
 	mb_free(&m);
 }
 
+static void test_idmap_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_idmap_parse("0 0 1\n", 6, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE,
+	               0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_idmap_parse(NULL, 6, &map, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	/* NULL with length 0 is the empty text, which has no line */
+	nsbt_poison(&e);
+	assert_int_not_equal(nsb_idmap_parse(NULL, 0, &map, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_not_equal(e.code, NSB_OK);
+}
+
+static void test_idmap_format_never_reads_past_the_extent_array(void **state)
+{
+	(void)state;
+	static char full[340 * 16], over[340 * 16];
+	char one[8] = "x";
+	assert_int_equal(nsb_idmap_format(NULL, one, sizeof one), 0);
+	assert_string_equal(one, "");
+	for (uint32_t i = 0; i < NSB_IDMAP_MAX_EXTENTS; i++)
+		map.extents[i] = (struct nsb_idmap_extent){i, 1000 + i, 1};
+	map.count = NSB_IDMAP_MAX_EXTENTS;
+	size_t n = nsb_idmap_format(&map, full, sizeof full);
+	/* a caller-built count beyond the array formats only the array */
+	map.count = NSB_IDMAP_MAX_EXTENTS + 5u;
+	assert_int_equal(nsb_idmap_format(&map, over, sizeof over), n);
+	assert_string_equal(over, full);
+}
+
+static void test_idmap_text_ending_where_a_number_is_due_is_unterminated_or_too_long(void **state)
+{
+	(void)state;
+	assert_parse_err("0 0 ", NSB_ERR_IDMAP_UNTERMINATED, 4);
+	assert_parse_err("0 ", NSB_ERR_IDMAP_UNTERMINATED, 2);
+	/* the page limit falls right where the size is due, and text goes on */
+	char *s = fixed_text(170, "123456 1234567 1\n"); /* 4080 + 15 up to the size */
+	assert_int_equal(strlen(s), NSB_IDMAP_TEXT_MAX + 2u);
+	assert_parse_err(s, NSB_ERR_IDMAP_TOO_LONG, NSB_IDMAP_TEXT_MAX);
+}
+
+static void test_idmap_whole_lines_up_to_the_limit_then_more_text_is_too_long(void **state)
+{
+	(void)state;
+	char *s = fixed_text(170, "12345 123456 1\nx"); /* 4095 bytes of lines, then one more */
+	assert_int_equal(strlen(s), NSB_IDMAP_TEXT_MAX + 1u);
+	assert_parse_err(s, NSB_ERR_IDMAP_TOO_LONG, NSB_IDMAP_TEXT_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +446,10 @@ int main(void)
 	        cmocka_unit_test(test_idmap_parse_format_parse_is_stable),
 	        cmocka_unit_test(test_decode_reports_idmap_error_at_attribute),
 	        cmocka_unit_test(test_decode_fills_both_maps),
+	        cmocka_unit_test(test_idmap_parse_rejects_null_arguments),
+	        cmocka_unit_test(test_idmap_format_never_reads_past_the_extent_array),
+	        cmocka_unit_test(test_idmap_text_ending_where_a_number_is_due_is_unterminated_or_too_long),
+	        cmocka_unit_test(test_idmap_whole_lines_up_to_the_limit_then_more_text_is_too_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

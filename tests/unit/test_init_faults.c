@@ -23,6 +23,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +142,84 @@ static void build_plain(struct nsb_bootstrap *b)
 	b->clone_flags = CL_NEWNS | CL_NEWUTS | CL_NEWIPC | CL_NEWPID | CL_NEWNET;
 }
 
+/* runc 1.1 with a user namespace and bind mounts: MOUNT_SOURCES, runc's Go way. */
+static const char mount_sources[] = "\0/\0/dev/null"; /* proc, bind /, bind /dev/null */
+/* where stage-1 puts them; init_child opens placeholders there (below MOUNT_FD_UNOPENED) */
+static const int mount_fds[] = {-1, 40, 41};
+#define MOUNT_FD_UNOPENED 500
+/* in a table of mount fds: stands for the init pipe's / the log pipe's number */
+#define MOUNT_FD_INITPIPE (-100)
+#define MOUNT_FD_LOGPIPE  (-101)
+
+/*
+ * runc 1.1 as vendored (core/compat/runc-1.1), by scenario name: runtime
+ * mode (stage-2 returns; init_child then plays runc's Go code: records what
+ * it holds, waits for the go signal, exits 0) and _LIBCONTAINER_MOUNT_FDS.
+ */
+struct vendored {
+	const char *scenario;
+	bool set; /* _LIBCONTAINER_MOUNT_FDS given */
+	const int *fds;
+	size_t count;
+};
+
+static const int fds_minus1_for_bind[] = {-1, -1, 41};
+static const int fds_fd_for_proc[] = {39, 40, 41};
+static const int fds_stdio[] = {-1, 2, 41};
+static const int fds_initpipe[] = {-1, MOUNT_FD_INITPIPE, 41};
+static const int fds_logpipe[] = {-1, 40, MOUNT_FD_LOGPIPE};
+static const int fds_twice[] = {-1, 40, 40};
+static const int fds_unopened[] = {-1, 40, MOUNT_FD_UNOPENED + 1};
+static const int fds_below_minus1[] = {-2, 40, 41};
+
+static const struct vendored vendored_table[] = {
+        {"runc-1.1-mounts", true, mount_fds, 3},
+        /* what the setup check refuses (test_bad_mount_fds_are_fatal_before_any_stage) */
+        {"mount-fds-unset", false, NULL, 0},
+        {"mount-fds-without-sources", true, mount_fds, 3},
+        {"mount-fds-too-few", true, mount_fds, 2},
+        {"mount-fds-null", true, NULL, 3},
+        {"mount-fds-minus1-for-bind", true, fds_minus1_for_bind, 3},
+        {"mount-fds-fd-for-proc", true, fds_fd_for_proc, 3},
+        {"mount-fds-below-minus1", true, fds_below_minus1, 3},
+        {"mount-fds-stdio", true, fds_stdio, 3},
+        {"mount-fds-initpipe", true, fds_initpipe, 3},
+        {"mount-fds-logpipe", true, fds_logpipe, 3},
+        {"mount-fds-twice", true, fds_twice, 3},
+        {"mount-fds-unopened", true, fds_unopened, 3},
+};
+
+static const struct vendored *vendored_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(vendored_table) / sizeof(vendored_table[0]); i++) {
+		if (strcmp(vendored_table[i].scenario, name) == 0)
+			return &vendored_table[i];
+	}
+	return NULL;
+}
+
+/* A mount fd table entry as a number: the markers become the pipes' fds. */
+static int mount_fd_at(const struct vendored *v, size_t i, int initpipe, int logpipe)
+{
+	return v->fds[i] == MOUNT_FD_INITPIPE  ? initpipe
+	       : v->fds[i] == MOUNT_FD_LOGPIPE ? logpipe
+	                                       : v->fds[i];
+}
+
+static void build_mounts(struct nsb_bootstrap *b)
+{
+	b->clone_flags = CL_NEWUSER | CL_NEWNS | CL_NEWPID | CL_NEWCGROUP;
+	add_map(&b->uid_map, 0, 100000, 65536);
+	NSB_SET(b, NSB_F_UIDMAP);
+	add_map(&b->gid_map, 0, 100000, 65536);
+	NSB_SET(b, NSB_F_GIDMAP);
+	b->setgroup = true;
+	NSB_SET(b, NSB_F_SETGROUP);
+	b->mount_sources.ptr = mount_sources;
+	b->mount_sources.len = sizeof(mount_sources);
+	NSB_SET(b, NSB_F_MOUNT_SOURCES);
+}
+
 static const struct scenario scenarios[] = {
         {{"create", NULL, 0, NULL, 0}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
         {{"join-pidfd", ns_pid4242, 0, NULL, 0}, build_join_pidfd, true, NSB_DIALECT_RUNC_1_2, false},
@@ -148,8 +228,61 @@ static const struct scenario scenarios[] = {
         {{"plain-1.1", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
         /* the parent's exec path: init is this binary again, on its own fakes */
         {{"exec-mode", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
+        /* the parent's cgroup and CPU affinity: see placements[] */
+        {{"affinity", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-reset", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-2000", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        /* runc 1.1 vendored: runtime mode, mount sources, cgroup namespace in stage-2 */
+        {{"runc-1.1-mounts", NULL, 0, NULL, 0}, build_mounts, false, NSB_DIALECT_RUNC_1_1, false},
 };
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))
+
+/*
+ * The parent side's cgroup and CPU affinity (parent.h), by scenario name:
+ * CPU lists (NULL: unset), the cgroup (a fake file under /sys/fs/cgroup/),
+ * and a fake kernel CPU count (fakesys.h; 0: the real one).
+ */
+struct placement {
+	const char *scenario;
+	const char *initial, *final, *cgroup;
+	unsigned fake_cpus;
+};
+
+#define TEST_CGROUP "/sys/fs/cgroup/nsb-test"
+
+static const struct placement placements[] = {
+        {"affinity", "0", "1", TEST_CGROUP, 0},
+        /* "" is unset, as in runtime-spec: both unset, so stage-2 is reset after the move */
+        {"affinity-reset", "", "", TEST_CGROUP, 0},
+        {"affinity-initial-only", "1", NULL, TEST_CGROUP, 0},
+        /* a kernel with 2000 CPUs: masks above cpu_set_t's 1024 */
+        {"affinity-2000", "1,1500", "1,1999", NULL, 2000},
+        /* more CPUs than any mask nsboot reads (65536) */
+        {"affinity-70000", "0", NULL, NULL, 70000},
+        {"affinity-70000-no-initial", NULL, NULL, NULL, 70000},
+};
+
+static const struct placement *placement_of(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sizeof(placements) / sizeof(placements[0]); i++) {
+		if (strcmp(placements[i].scenario, sc->fk.name) == 0)
+			return &placements[i];
+	}
+	return NULL;
+}
+
+static struct nsb_cpuset *cpus_of(const char *list, struct nsb_cpuset *set)
+{
+	struct nsb_error e;
+	if (list == NULL)
+		return NULL;
+	assert_nsb_ok(nsb_cpulist_parse(list, strlen(list), set, &e), e);
+	return set;
+}
+
+/* A log line that must come (strstr on each message); set by a test before run_once. */
+static const char *want_log;
+static bool saw_log;
 
 /* ---- one run ----------------------------------------------------------------- */
 
@@ -166,12 +299,54 @@ static unsigned char sites_failed[FK_MAX_SITES];
 static char command_name[] = "true";
 static char *const command[] = {command_name, NULL};
 
+static int list_fds(int *fds, int max);
+
+/* Runtime mode: what runc's Go does in stage-2, as far as the test cares:
+ * record what it holds, wait for the go signal, end like its command. */
+static int runtime_stage2(const struct vendored *v, int initpipe)
+{
+	char buf[256];
+	int fd;
+	ssize_t n;
+
+	SH->return_nfds = list_fds(SH->return_fds, FK_MAX_FDS);
+	for (size_t i = 0, k = 0; v->fds != NULL && i < v->count && k < 4; i++) {
+		char path[64];
+		if (v->fds[i] < 0)
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", v->fds[i]);
+		n = readlink(path, SH->return_links[k], sizeof(SH->return_links[k]) - 1);
+		SH->return_links[k++][n > 0 ? n : 0] = '\0';
+	}
+	fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, SH->return_comm, sizeof(SH->return_comm) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	SH->return_comm[n > 0 ? n - 1 : 0] = '\0'; /* without its '\n' */
+	SH->return_count++;
+	while ((n = read(initpipe, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno != EINTR)
+			return 1;
+	}
+	return 0;
+}
+
 static int init_child(void *arg, int initpipe, int logpipe)
 {
 	const struct child_arg *ca = arg;
+	const struct vendored *v = vendored_of(ca->sc->fk.name);
+	int fds[8] = {0};
 	struct fk_ctx cx;
 	struct nsb_sys sys;
 	char ip[16], lp[16];
+
+	/* placeholders at the mount fd numbers, as runc's Go parent passes them */
+	for (size_t i = 0; v != NULL && v->fds != NULL && i < v->count && i < 8; i++) {
+		fds[i] = mount_fd_at(v, i, initpipe, logpipe);
+		if (fds[i] > 2 && fds[i] < MOUNT_FD_UNOPENED && fds[i] != initpipe && fds[i] != logpipe &&
+		    dup2(initpipe, fds[i]) < 0)
+			return 99;
+	}
 
 	fk_sys(&sys, &cx, SH, &ca->sc->fk, FK_STAGE0);
 	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
@@ -185,8 +360,15 @@ static int init_child(void *arg, int initpipe, int logpipe)
 	        .logpipe = ca->no_logpipe ? NULL : lp,
 	        .loglevel = ca->loglevel,
 	        .argv = ca->sc->with_cmd ? command : NULL,
+	        .process_name = v != NULL ? "runc" : NULL,
+	        .stage2_returns = v != NULL,
+	        .allow_missing_rootless_euid = v != NULL,
+	        .mount_fds_set = v != NULL && v->set,
+	        .mount_fds = v != NULL && v->fds != NULL ? fds : NULL,
+	        .mount_fd_count = v != NULL ? v->count : 0,
 	};
-	return nsb_init_run(&cfg);
+	int status = nsb_init_run(&cfg);
+	return status == NSB_INIT_CONTINUE ? runtime_stage2(v, initpipe) : status;
 }
 
 struct outcome {
@@ -203,6 +385,8 @@ static void on_log(void *ctx, int level, const char *msg)
 {
 	struct outcome *o = ctx;
 	o->lines++;
+	if (want_log != NULL && strstr(msg, want_log) != NULL)
+		saw_log = true;
 	if (level < 0) {
 		o->bad_lines++;
 		if (o->bad_lines == 1)
@@ -268,9 +452,15 @@ static void run_once(const struct scenario *sc, struct outcome *o, const struct 
 	unsigned char *msg = encode(sc, &len);
 	int after[64];
 
+	static struct nsb_cpuset initial, final; /* 8 KiB each: not on the stack */
+	const struct placement *pl = placement_of(sc);
+
 	if (ca_in != NULL)
 		ca = *ca_in;
 	memset(o, 0, sizeof(*o));
+	saw_log = false;
+	if (pl != NULL && pl->fake_cpus != 0)
+		SH->fake_cpus = pl->fake_cpus;
 	base_nfds = list_fds(base_fds, 64);
 	fk_sys(&psys, &pcx, SH, &sc->fk, FK_PARENT);
 	struct nsb_parent_config cfg = {
@@ -286,6 +476,9 @@ static void run_once(const struct scenario *sc, struct outcome *o, const struct 
 	        .envp = environ,
 	        .on_log = on_log,
 	        .log_ctx = o,
+	        .affinity_initial = pl != NULL ? cpus_of(pl->initial, &initial) : NULL,
+	        .affinity_final = pl != NULL ? cpus_of(pl->final, &final) : NULL,
+	        .cgroup = pl != NULL ? pl->cgroup : NULL,
 	};
 	(void)alarm(20);
 	o->rc = nsb_parent_run(&cfg, &o->res, &o->err);
@@ -346,6 +539,33 @@ static void check_exec_fds(void)
 	}
 }
 
+/* Runtime mode: when stage-2 returns it holds the runtime's fds, the two
+ * pipes at their numbers and the mount fds at theirs, nothing of core's own. */
+static void check_return_fds(const struct vendored *v)
+{
+	int want = base_nfds + 2;
+	size_t count = v != NULL && v->fds != NULL ? v->count : 0;
+	for (size_t i = 0; i < count; i++)
+		want += v->fds[i] >= 0;
+	if (SH->return_nfds != want) {
+		print_error("%s: stage-2 holds %d fds when it returns, want %d\n", current, SH->return_nfds,
+		            want);
+		fail();
+	}
+	for (int i = 0; i < SH->return_nfds; i++) {
+		int fd = SH->return_fds[i];
+		bool known = fd == SH->init_fds[0] || fd == SH->init_fds[1];
+		for (int k = 0; k < base_nfds; k++)
+			known = known || base_fds[k] == fd;
+		for (size_t k = 0; k < count; k++)
+			known = known || v->fds[k] == fd;
+		if (!known) {
+			print_error("%s: stage-2 holds fd %d when it returns\n", current, fd);
+			fail();
+		}
+	}
+}
+
 /* What every run must satisfy, failed or not. */
 static void check_outcome(const struct scenario *sc, const struct outcome *o)
 {
@@ -359,6 +579,8 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 	}
 	if (SH->exec_count > 0)
 		check_exec_fds();
+	if (SH->return_count > 0)
+		check_return_fds(vendored_of(sc->fk.name));
 	/* The command runs only after the runtime released stage-2, whatever
 	 * failed (unless the kills of the cleanup were made to fail too: then
 	 * closing the init pipe releases a stage-2 nobody could kill). */
@@ -380,6 +602,7 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 			fail();
 		}
 		assert_int_equal(SH->exec_count, sc->with_cmd ? 1 : 0);
+		assert_int_equal(SH->return_count, vendored_of(sc->fk.name) != NULL ? 1 : 0);
 		return;
 	}
 	assert_true(SH->first_failed >= 0 && (size_t)SH->first_failed < nsites);
@@ -573,6 +796,330 @@ static void test_wrong_type_and_non_namespace_paths_fail_before_any_setns(void *
 	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
 	assert_non_null(strstr(o.fatal, "/proc/4242/ns/net is not a namespace file: NS_NOT_NSFS"));
 	assert_null(strstr(SH->rec, "setns"));
+}
+
+/* ---- runc 1.1 vendored: runtime mode and mount sources (vendored_table) ----------- */
+
+static const struct scenario *scenario_named(const char *name)
+{
+	size_t i = 0;
+	while (i + 1 < NSCEN && strcmp(scenarios[i].fk.name, name) != 0)
+		i++;
+	assert_string_equal(scenarios[i].fk.name, name);
+	return &scenarios[i];
+}
+
+static void test_runc_1_1_vendored_returns_in_stage2_with_the_mount_fds_in_place(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char theirs[64], open_theirs[80], setns_theirs[80];
+	want_log = "mount 2: source at fd 41";
+	run_clean(scenario_named("runc-1.1-mounts"), &o);
+	want_log = NULL;
+	assert_true(saw_log);
+	(void)snprintf(theirs, sizeof(theirs), "/proc/%d/ns/mnt", (int)o.res.stage1);
+	(void)snprintf(open_theirs, sizeof(open_theirs), "open %s", theirs);
+	(void)snprintf(setns_theirs, sizeof(setns_theirs), "setns %s", theirs);
+	/* stage-1: user namespace, maps, the rest but the cgroup namespace, then the fds */
+	assert_rec_order("unshare 0x10000000", "setresuid 0 0 0");
+	assert_rec_order("setresuid 0 0 0", "unshare 0x20020000");
+	/* stage-0: into stage-1's mount namespace, open and send each bind source, back */
+	assert_rec("open /proc/self/ns/mnt");
+	assert_rec_order("unshare 0x20020000", open_theirs);
+	assert_rec_order(open_theirs, setns_theirs);
+	assert_rec_order(setns_theirs, "open-path /");
+	assert_rec_order("open-path /", "open-path /dev/null");
+	assert_rec_order("open-path /dev/null", "setns /proc/self/ns/mnt");
+	assert_rec_order("sendmsg fd", "open-path /dev/null");
+	/* stage-2: the cgroup namespace after the groups, as runc 1.1 does */
+	assert_rec_order("setgroups 0", "unshare 0x2000000");
+	/* stage-2 came back holding each source at its number, named like runc's */
+	assert_int_equal(SH->return_count, 1);
+	assert_int_equal(SH->exec_count, 0);
+	assert_string_equal(SH->return_links[0], "/");
+	assert_string_equal(SH->return_links[1], "/dev/null");
+	assert_string_equal(SH->return_comm, "runc:[2:INIT]");
+}
+
+static void test_mount_fd_messages_interrupted_by_a_signal_are_retried(void **state)
+{
+	(void)state;
+	struct outcome o;
+	fk_reset(SH);
+	SH->eintr_msg = true;
+	(void)snprintf(current, sizeof(current), "mount messages: EINTR");
+	run_once(scenario_named("runc-1.1-mounts"), &o, NULL);
+	check_outcome(scenario_named("runc-1.1-mounts"), &o);
+	assert_true(succeeded(&o));
+	assert_int_equal(SH->return_count, 1);
+	assert_string_equal(SH->return_links[1], "/dev/null");
+}
+
+static void test_mount_fd_messages_other_than_one_fd_are_fatal(void **state)
+{
+	(void)state;
+	static const struct {
+		int mode;
+		const char *want;
+	} cases[] = {
+	        {FK_MSG_NO_FD, "mount 1: a message without SCM_RIGHTS: MOUNT_FD_MESSAGE"},
+	        {FK_MSG_TWO_FDS, "mount 1: 2 fds in one message, want 1: MOUNT_FD_MESSAGE"},
+	        {FK_MSG_THREE_FDS,
+	         "mount 1: 2 fds in one message and more cut off, want 1: MOUNT_FD_MESSAGE"},
+	        {FK_MSG_WRONG_LEVEL, "mount 1: a message without SCM_RIGHTS: MOUNT_FD_MESSAGE"},
+	        {FK_MSG_WRONG_TYPE, "mount 1: a message without SCM_RIGHTS: MOUNT_FD_MESSAGE"},
+	};
+	const struct scenario *sc = scenario_named("runc-1.1-mounts");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int cleanup = 0; cleanup < 2; cleanup++) {
+			struct outcome o;
+			fk_reset(SH);
+			SH->mount_msg = cases[i].mode;
+			SH->fail_cleanup = cleanup != 0; /* closing the refused fds may fail too */
+			(void)snprintf(current, sizeof(current), "mount message mode %d%s", cases[i].mode,
+			               cleanup ? " (cleanup failing)" : "");
+			run_once(sc, &o, NULL);
+			assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+			if (!cleanup && strstr(o.fatal, cases[i].want) == NULL) {
+				print_error("%s: want '%s', FATAL: %s\n", current, cases[i].want, o.fatal);
+				fail();
+			}
+			assert_int_equal(SH->return_count, 0);
+		}
+	}
+}
+
+/* Bind sources the plan cannot serve: no user namespace to open them for. */
+static void build_mounts_without_userns(struct nsb_bootstrap *b)
+{
+	b->clone_flags = CL_NEWNS | CL_NEWPID;
+	b->mount_sources.ptr = mount_sources;
+	b->mount_sources.len = sizeof(mount_sources);
+	NSB_SET(b, NSB_F_MOUNT_SOURCES);
+}
+
+static void test_a_bootstrap_the_plan_refuses_is_fatal_in_setup(void **state)
+{
+	(void)state;
+	struct scenario sc = *scenario_named("runc-1.1-mounts");
+	struct outcome o;
+	sc.fk.name = "mounts-without-userns";
+	sc.build = build_mounts_without_userns;
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "%s", sc.fk.name);
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal,
+	                       "plan bootstrap: at offset 0, attribute 27290, position 1: INVALID_ARGUMENT"));
+	assert_int_equal(o.res.stage1, 0);
+}
+
+static void test_bad_mount_fds_are_fatal_before_any_stage(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		const char *want;
+	} cases[] = {
+	        {"mount-fds-unset", "MOUNT_SOURCES has 2 bind sources, _LIBCONTAINER_MOUNT_FDS is not set"},
+	        {"mount-fds-without-sources",
+	         "_LIBCONTAINER_MOUNT_FDS is set, the bootstrap has no MOUNT_SOURCES"},
+	        {"mount-fds-too-few", "_LIBCONTAINER_MOUNT_FDS has 2 entries, MOUNT_SOURCES 3"},
+	        {"mount-fds-null", "_LIBCONTAINER_MOUNT_FDS has 0 entries, MOUNT_SOURCES 3"},
+	        {"mount-fds-minus1-for-bind", "mount 1 ('/') has fd -1: a bind mount, want an fd"},
+	        {"mount-fds-fd-for-proc", "mount 0 ('') has fd 39: not a bind mount, want -1"},
+	        {"mount-fds-below-minus1", "mount 0 ('') has fd -2: not a bind mount, want -1"},
+	        {"mount-fds-stdio", "mount 1: fd 2 is stdio, the init pipe or the log pipe"},
+	        {"mount-fds-initpipe", "is stdio, the init pipe or the log pipe"},
+	        {"mount-fds-logpipe", "is stdio, the init pipe or the log pipe"},
+	        {"mount-fds-twice", "mount 2: fd 40 is also mount 1's"},
+	        {"mount-fds-unopened", "mount 2: fd 501 is not open"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct scenario sc = *scenario_named("runc-1.1-mounts");
+		struct outcome o;
+		char want[256];
+		sc.fk.name = cases[i].name;
+		if (strcmp(cases[i].name, "mount-fds-without-sources") == 0)
+			sc.build = build_plain;
+		fk_reset(SH);
+		(void)snprintf(current, sizeof(current), "%s", cases[i].name);
+		run_once(&sc, &o, NULL);
+		(void)snprintf(want, sizeof(want), "%s: MOUNT_FDS_INVALID", cases[i].want);
+		if (o.rc != NSB_ERR_STAGE_FAILED || strstr(o.fatal, want) == NULL) {
+			print_error("%s: want '%s', FATAL: %s\n", current, want, o.fatal);
+			fail();
+		}
+		/* refused in setup: no stage was created, nothing unshared */
+		assert_int_equal(o.res.stage1, 0);
+		assert_null(strstr(SH->rec, "unshare"));
+	}
+}
+
+/* ---- the parent's cgroup and CPU affinity (placements[]) ------------------------------ */
+
+/* A scenario with build_plain and a command, named for its placement. */
+static struct scenario placed(const char *name)
+{
+	struct scenario sc = {{name, NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false};
+	return sc;
+}
+
+/* The runtime's own mask as fakesys records it, read with a buffer of @size bytes. */
+static void own_mask(size_t size, char *buf, size_t cap)
+{
+	unsigned char mask[8192] = {0};
+	assert_true(size <= sizeof(mask));
+	assert_int_equal(sched_getaffinity(0, size, (cpu_set_t *)(void *)mask), 0);
+	fk_mask_text(mask, size, buf, cap);
+}
+
+static void test_affinity_and_cgroup_follow_runcs_order(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char own[256], restore[300], reaped0[64], move[128], final[64];
+	run_clean(&scenarios[6], &o);
+	own_mask(128, own, sizeof(own));
+	(void)snprintf(restore, sizeof(restore), "sched_setaffinity 0 128 %s", own);
+	(void)snprintf(reaped0, sizeof(reaped0), "reaped %d", (int)o.res.stage0);
+	(void)snprintf(move, sizeof(move), "write " TEST_CGROUP "/cgroup.procs %d", (int)o.res.stage2);
+	(void)snprintf(final, sizeof(final), "sched_setaffinity %d 8 1", (int)o.res.stage2);
+	/* initial {0} on our thread while init starts (8 bytes: one word), ours back after */
+	assert_rec_order("sched_setaffinity 0 8 0", restore);
+	/* stage-0 gone, then stage-2 into the cgroup, its final mask, then the go signal */
+	assert_rec_order(restore, reaped0);
+	assert_rec_order(reaped0, "open " TEST_CGROUP "/cgroup.procs");
+	assert_rec_order("open " TEST_CGROUP "/cgroup.procs", move);
+	assert_rec_order(move, final);
+	assert_rec_order(final, "shutdown 1");
+	assert_rec_order("shutdown 1", "execvp true");
+}
+
+static void test_unset_affinity_resets_stage2_to_all_cpus_after_the_move(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char move[128], reset[64];
+	run_clean(&scenarios[7], &o);
+	(void)snprintf(move, sizeof(move), "write " TEST_CGROUP "/cgroup.procs %d", (int)o.res.stage2);
+	/* all-ones, 8 KiB: every CPU a kernel may have */
+	(void)snprintf(reset, sizeof(reset), "sched_setaffinity %d 8192 0-65535", (int)o.res.stage2);
+	assert_rec_order(move, reset);
+	assert_rec_order(reset, "shutdown 1");
+	assert_null(strstr(SH->rec, "sched_setaffinity 0 ")); /* no initial: our thread untouched */
+}
+
+static void test_initial_without_final_leaves_stage2_to_the_kernel(void **state)
+{
+	(void)state;
+	struct scenario sc = placed("affinity-initial-only");
+	struct outcome o;
+	char move[128], none[64];
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "initial only");
+	run_once(&sc, &o, NULL);
+	check_outcome(&sc, &o);
+	assert_true(succeeded(&o));
+	(void)snprintf(move, sizeof(move), "write " TEST_CGROUP "/cgroup.procs %d", (int)o.res.stage2);
+	assert_rec(move);
+	assert_rec("sched_setaffinity 0 8 1");
+	(void)snprintf(none, sizeof(none), "sched_setaffinity %d ", (int)o.res.stage2);
+	assert_null(strstr(SH->rec, none)); /* neither final nor reset */
+}
+
+static void test_masks_above_1023_cpus_are_sized_dynamically(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char final[64], want[600] = "affinity: 0x8000";
+	/* init's line: CPU 1999 is bit 15 of word 31, CPU 1 bit 1 of word 0 */
+	for (int w = 30; w >= 1; w--)
+		(void)strcat(want, "0000000000000000");
+	(void)strcat(want, "0000000000000002");
+	want_log = want;
+	run_clean(&scenarios[8], &o);
+	want_log = NULL;
+	assert_true(saw_log);
+	/* our own mask read with 256 bytes (128 is EINVAL for 2000 CPUs), put back whole */
+	assert_rec_order("sched_setaffinity 0 192 1,1500", "sched_setaffinity 0 256 1,1999");
+	(void)snprintf(final, sizeof(final), "sched_setaffinity %d 256 1,1999", (int)o.res.stage2);
+	assert_rec(final);
+	assert_null(strstr(SH->rec, "cgroup.procs")); /* no cgroup: no move, no reset */
+}
+
+static void test_more_cpus_than_any_mask_fail_the_initial_affinity_and_warn_in_init(void **state)
+{
+	(void)state;
+	struct scenario sc = placed("affinity-70000");
+	struct outcome o;
+	fk_reset(SH);
+	(void)snprintf(current, sizeof(current), "70000 CPUs");
+	run_once(&sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_SYSCALL);
+	assert_int_equal(o.err.sys_errno, EINVAL);
+	assert_string_equal(o.res.what, "read the CPU affinity of the runtime (8192-byte mask): "
+	                                "sched_getaffinity: Invalid argument");
+	assert_int_equal(o.res.stage0, 0); /* nothing was started */
+	assert_null(strstr(SH->rec, "sched_setaffinity"));
+
+	sc = placed("affinity-70000-no-initial");
+	want_log = "sched_getaffinity (8192-byte mask): Invalid argument";
+	fk_reset(SH);
+	run_once(&sc, &o, NULL);
+	want_log = NULL;
+	assert_true(succeeded(&o)); /* init's line is best effort: a warning */
+	assert_true(saw_log);
+}
+
+static void test_short_write_to_cgroup_procs_is_an_io_error(void **state)
+{
+	(void)state;
+	struct outcome o;
+	char what[160];
+	fk_reset(SH);
+	SH->short_writes = true;
+	(void)snprintf(current, sizeof(current), "short cgroup.procs write");
+	run_once(&scenarios[7], &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_IO);
+	(void)snprintf(what, sizeof(what), "move stage-2 (pid %d) into the cgroup " TEST_CGROUP,
+	               (int)o.res.stage2);
+	assert_non_null(strstr(o.res.what, what));
+	assert_non_null(strstr(o.res.what, ": short write of "));
+	assert_int_equal(SH->exec_count, 0); /* stage-2 was killed, never released */
+	assert_false(fk_rec_has(SH, "shutdown 1"));
+}
+
+static void test_bad_placement_arguments_fail_before_anything_starts(void **state)
+{
+	(void)state;
+	static struct nsb_cpuset bad;
+	static char long_path[PATH_MAX];
+	static const unsigned char msg[16] = {16}; /* a header-only message: never sent */
+	struct nsb_parent_result res;
+	struct nsb_error e;
+	struct nsb_parent_config cfg = {
+	        .bootstrap = msg,
+	        .bootstrap_len = sizeof(msg),
+	        .init_path = "/nonexistent",
+	        .cgroup = "",
+	};
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
+	memset(long_path, 'a', sizeof(long_path) - sizeof("/cgroup.procs") + 1);
+	cfg.cgroup = long_path; /* with "/cgroup.procs" one byte over PATH_MAX */
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
+	long_path[sizeof(long_path) - sizeof("/cgroup.procs")] = '\0'; /* exactly fits: not rejected here */
+	cfg.cgroup = NULL;
+	bad.count = 1;
+	bad.highest = NSB_CPU_MAX + 1u;
+	cfg.affinity_initial = &bad;
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
+	cfg.affinity_initial = NULL;
+	cfg.affinity_final = &bad;
+	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* no child */
+	assert_int_equal(errno, ECHILD);
 }
 
 /* ---- systematic fault injection ------------------------------------------------------- */
@@ -810,6 +1357,18 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_helper_killed_by_a_signal_is_a_failure),
 	        cmocka_unit_test(test_plain_runc_1_1_dialect_without_command_exits_0),
 	        cmocka_unit_test(test_wrong_type_and_non_namespace_paths_fail_before_any_setns),
+	        cmocka_unit_test(test_runc_1_1_vendored_returns_in_stage2_with_the_mount_fds_in_place),
+	        cmocka_unit_test(test_mount_fd_messages_interrupted_by_a_signal_are_retried),
+	        cmocka_unit_test(test_mount_fd_messages_other_than_one_fd_are_fatal),
+	        cmocka_unit_test(test_bad_mount_fds_are_fatal_before_any_stage),
+	        cmocka_unit_test(test_a_bootstrap_the_plan_refuses_is_fatal_in_setup),
+	        cmocka_unit_test(test_affinity_and_cgroup_follow_runcs_order),
+	        cmocka_unit_test(test_unset_affinity_resets_stage2_to_all_cpus_after_the_move),
+	        cmocka_unit_test(test_initial_without_final_leaves_stage2_to_the_kernel),
+	        cmocka_unit_test(test_masks_above_1023_cpus_are_sized_dynamically),
+	        cmocka_unit_test(test_more_cpus_than_any_mask_fail_the_initial_affinity_and_warn_in_init),
+	        cmocka_unit_test(test_short_write_to_cgroup_procs_is_an_io_error),
+	        cmocka_unit_test(test_bad_placement_arguments_fail_before_anything_starts),
 	        cmocka_unit_test(test_no_initpipe_means_not_an_init),
 	        cmocka_unit_test(test_loglevel_filters_lines_but_not_fatal_at_1),
 	        cmocka_unit_test(test_bad_environment_integers_are_fatal),

@@ -201,6 +201,100 @@ static void test_parent_refuses_a_bootstrap_init_would_wait_on(void **state)
 	assert_int_equal(nsb_parent_run(&cfg, &res, &e), NSB_ERR_INVALID_ARGUMENT);
 }
 
+static void test_log_parse_edge_shapes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		uint32_t pos;
+	} bad[] = {
+	        /* the line ends inside the level name */
+	        {"{\"level\":\"deb", 10},
+	        /* a byte above 'z' right after the level name */
+	        {"{\"level\":\"debug{\", \"msg\": \"x\"}", 15},
+	        /* a backslash as the last byte */
+	        {"{\"level\":\"debug\", \"msg\": \"x\\", 28},
+	        /* \u with a non-hex digit above 'f', and one above 'F' */
+	        {"{\"level\":\"debug\", \"msg\": \"\\u00g0\"}", 27},
+	        {"{\"level\":\"debug\", \"msg\": \"\\u00G0\"}", 27},
+	        /* \u with fewer than four bytes left */
+	        {"{\"level\":\"debug\", \"msg\": \"\\u0", 27},
+	        /* the closing quote is the last byte, or is not followed by '}' */
+	        {"{\"level\":\"debug\", \"msg\": \"x\"", 28},
+	        {"{\"level\":\"debug\", \"msg\": \"x\"]", 28},
+	};
+	char msg[64];
+	size_t len;
+	int level;
+	struct nsb_error e;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		enum nsb_err rc =
+		        nsb_log_parse(bad[i].line, strlen(bad[i].line), &level, msg, sizeof(msg), &len, &e);
+		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
+			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
+			            nsb_error_name(rc), e.pos, bad[i].pos);
+			fail();
+		}
+	}
+	/* upper-case hex, and a code point just above the surrogates */
+	const char *ok = "{\"level\":\"info\", \"msg\": \"\\u00C9\\uE000\"}";
+	assert_nsb_ok(nsb_log_parse(ok, strlen(ok), &level, msg, sizeof(msg), &len, &e), e);
+	assert_int_equal(level, NSB_LOG_INFO);
+	assert_string_equal(msg, "\xc3\x89\xee\x80\x80");
+	assert_int_equal(len, 5);
+}
+
+static void test_log_parse_refuses_bad_arguments(void **state)
+{
+	(void)state;
+	const char *line = "{\"level\":\"debug\", \"msg\": \"x\"}";
+	size_t n = strlen(line), len = 0;
+	char msg[16];
+	int level;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_log_parse(NULL, n, &level, msg, sizeof msg, &len, &e), e, NSB_ERR_INVALID_ARGUMENT,
+	               0, NSB_ATTR_NONE, 0);
+	assert_int_equal(nsb_log_parse(line, n, NULL, msg, sizeof msg, &len, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(nsb_log_parse(line, n, &level, NULL, sizeof msg, &len, &e),
+	                 NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(nsb_log_parse(line, n, &level, msg, 0, &len, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(nsb_log_parse(line, n, &level, msg, sizeof msg, NULL, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_nsb_ok(nsb_log_parse(line, n, &level, msg, sizeof msg, &len, &e), e);
+	assert_false(nsb_log_level_from_name(NULL, 5, &level));
+	assert_false(nsb_log_level_from_name("debug", 5, NULL));
+}
+
+static void test_log_format_takes_null_text_of_length_zero(void **state)
+{
+	(void)state;
+	assert_string_equal(fmt(NSB_LOG_WARNING, 2, 9, NULL, 0),
+	                    "{\"level\":\"warning\", \"msg\": \"nsexec-2[9]: \"}\n");
+	assert_int_equal(nsb_log_format(NULL, NSB_LOG_LINE_MAX, NSB_LOG_INFO, 0, 1, "x", 1), 0);
+}
+
+static void test_pid_json_refuses_a_line_ending_before_a_pid_and_null_arguments(void **state)
+{
+	(void)state;
+	pid_t s1 = 0, s2 = 0;
+	struct nsb_error e;
+	const char *cut = "{\"stage1_pid\":";
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_parse_pid_json(cut, strlen(cut), &s1, &s2, &e), e, NSB_ERR_JSON_SYNTAX, 0,
+	               NSB_ATTR_NONE, 14);
+	const char *letter = "{\"stage1_pid\":a,\"stage2_pid\":2}";
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_parse_pid_json(letter, strlen(letter), &s1, &s2, &e), e, NSB_ERR_JSON_SYNTAX, 0,
+	               NSB_ATTR_NONE, 14);
+	const char *ok = "{\"stage1_pid\":1,\"stage2_pid\":2}";
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_parse_pid_json(NULL, 5, &s1, &s2, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	assert_int_equal(nsb_parse_pid_json(ok, strlen(ok), NULL, &s2, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(nsb_parse_pid_json(ok, strlen(ok), &s1, NULL, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_equal(s1, 0); /* nothing written on refusal */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +307,10 @@ int main(void)
 	        cmocka_unit_test(test_log_level_names_round_trip),
 	        cmocka_unit_test(test_pid_json_accepts_exactly_runcs_line),
 	        cmocka_unit_test(test_parent_refuses_a_bootstrap_init_would_wait_on),
+	        cmocka_unit_test(test_log_parse_edge_shapes),
+	        cmocka_unit_test(test_log_parse_refuses_bad_arguments),
+	        cmocka_unit_test(test_log_format_takes_null_text_of_length_zero),
+	        cmocka_unit_test(test_pid_json_refuses_a_line_ending_before_a_pid_and_null_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

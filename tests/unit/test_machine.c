@@ -24,6 +24,23 @@ static void boot(struct nsb_bootstrap *b, uint32_t clone_flags)
 	b->clone_flags = clone_flags;
 }
 
+static void boot11(struct nsb_bootstrap *b, uint32_t clone_flags)
+{
+	nsb_bootstrap_init(b, NSB_DIALECT_RUNC_1_1);
+	b->clone_flags = clone_flags;
+}
+
+/* MOUNT_SOURCES as the decoder leaves it: the entries, without the string's own NUL. */
+static void set_sources(struct nsb_bootstrap *b, const char *entries, size_t len)
+{
+	b->mount_sources.ptr = entries;
+	b->mount_sources.len = len;
+	NSB_SET(b, NSB_F_MOUNT_SOURCES);
+}
+
+static const char three_mounts[] = "\0/srv/a\0/srv/b"; /* proc, bind /srv/a, bind /srv/b */
+#define THREE_MOUNTS sizeof(three_mounts)              /* with the NUL the literal adds */
+
 static void add_join(struct nsb_bootstrap *b, enum nsb_ns_type type, const char *path)
 {
 	b->ns_paths.paths[b->ns_paths.count].type = type;
@@ -345,6 +362,22 @@ static void test_plan_longest_scripts_fit(void **state)
 		assert_true(plan.scripts[id].count < NSB_SCRIPT_MAX);
 	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].count, 15);
 	assert_int_equal(plan.scripts[NSB_SCRIPT_PARENT].count, 14);
+
+	/* runc-1.1: a join, a user namespace and mount sources */
+	boot11(&b, NSB_CLONE_NS_MASK & ~CL_NEWNET & ~CL_NEWTIME);
+	add_join(&b, NSB_NS_NET, "/proc/1/ns/net");
+	add_maps(&b);
+	b.setgroup = true;
+	NSB_SET(&b, NSB_F_SETGROUP);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	const struct nsb_plan_opts runtime = {.stage2_returns = true};
+	struct nsb_error e;
+	assert_nsb_ok(nsb_plan_build_opts(&b, &runtime, &plan, &e), e);
+	for (int id = 0; id < NSB_SCRIPT_COUNT; id++)
+		assert_true(plan.scripts[id].count < NSB_SCRIPT_MAX);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].count, 16);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_PARENT].count, 14);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_INIT].count, 9);
 }
 
 /* ---- join_pid: when setns(pidfd) may be tried ----------------------------- */
@@ -398,23 +431,203 @@ static void test_plan_join_pid_needs_one_canonical_pid_and_matching_names(void *
 
 /* ---- what the plan refuses ------------------------------------------------ */
 
-static void test_plan_rejects_mount_sources_with_a_bind_source(void **state)
+/* ---- runc-1.1: mount sources, the cgroup namespace in stage-2 ---------------- */
+
+static void test_plan_runc_1_1_mount_sources_exchange_after_the_unshare_before_stage2(void **state)
 {
 	(void)state;
-	static const char binds[] = "\0/src\0"; /* a non-bind mount, then a bind of /src */
-	static const char nobinds[] = "\0\0";
+	struct nsb_bootstrap b;
+	struct nsb_plan plan;
+	boot11(&b, CL_NEWUSER | CL_NEWNS | CL_NEWPID);
+	add_maps(&b);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	plan_ok(&b, &plan);
+
+	const struct want parent[] = {
+	        OP(SPAWN_CHILD),           RECV(C, USERMAP_PLS),      OP(WRITE_MAPS),
+	        SEND(C, USERMAP_ACK),      RECV(C, MOUNTSOURCES_PLS), OP(SEND_MOUNT_SOURCES),
+	        SEND(C, MOUNTSOURCES_ACK), RECV(C, RECVPID_PLS),      OP(RECV_PID),
+	        SEND(C, RECVPID_ACK),      OP(REPORT_PIDS),           RECV(C, CHILD_FINISH),
+	        SEND(I, GRANDCHILD),       RECV(I, CHILD_FINISH),
+	};
+	const struct want child[] = {
+	        OPA(UNSHARE, CL_NEWUSER),
+	        SEND(P, USERMAP_PLS),
+	        RECV(P, USERMAP_ACK),
+	        OP(SETRESUID_ROOT),
+	        OPA(UNSHARE, CL_NEWNS | CL_NEWPID),
+	        SEND(P, MOUNTSOURCES_PLS),
+	        OP(RECV_MOUNT_FDS),
+	        RECV(P, MOUNTSOURCES_ACK),
+	        OP(SPAWN_INIT),
+	        SEND(P, RECVPID_PLS),
+	        OP(SEND_PID),
+	        RECV(P, RECVPID_ACK),
+	        SEND(P, CHILD_FINISH),
+	};
+	assert_script(&plan, NSB_SCRIPT_PARENT, parent);
+	assert_script(&plan, NSB_SCRIPT_CHILD, child);
+	assert_script(&plan, NSB_SCRIPT_INIT, plain_init);
+	assert_int_equal(plan.mount_source_count, 3);
+	assert_int_equal(plan.mount_bind_count, 2);
+	assert_ptr_equal(plan.mount_sources.ptr, three_mounts);
+	assert_int_equal(plan.mount_sources.len, THREE_MOUNTS);
+	/* 0x46 / 0x47 are the same values as the time offsets of runc >= 1.2 */
+	assert_int_equal(NSB_SYNC_MOUNTSOURCES_PLS, NSB_SYNC_TIMEOFFSETS_PLS);
+	assert_int_equal(NSB_SYNC_MOUNTSOURCES_ACK, NSB_SYNC_TIMEOFFSETS_ACK);
+}
+
+static void test_plan_runc_1_1_mount_sources_of_joined_user_and_mount_namespaces(void **state)
+{
+	(void)state;
+	struct nsb_bootstrap b;
+	struct nsb_plan plan;
+	boot11(&b, CL_NEWPID);
+	add_join(&b, NSB_NS_USER, "/proc/9/ns/user");
+	add_join(&b, NSB_NS_MNT, "/proc/9/ns/mnt");
+	set_sources(&b, "/x", 3);
+	plan_ok(&b, &plan);
+	const struct want child[] = {
+	        OP(JOIN),
+	        OPA(UNSHARE, CL_NEWPID),
+	        SEND(P, MOUNTSOURCES_PLS),
+	        OP(RECV_MOUNT_FDS),
+	        RECV(P, MOUNTSOURCES_ACK),
+	        OP(SPAWN_INIT),
+	        SEND(P, RECVPID_PLS),
+	        OP(SEND_PID),
+	        RECV(P, RECVPID_ACK),
+	        SEND(P, CHILD_FINISH),
+	};
+	assert_script(&plan, NSB_SCRIPT_CHILD, child);
+	assert_int_equal(plan.mount_bind_count, 1);
+}
+
+static void test_plan_mount_sources_without_bind_sources_have_no_exchange(void **state)
+{
+	(void)state;
+	static const char nobinds[] = "\0"; /* two non-bind mounts */
+	struct nsb_bootstrap b;
+	struct nsb_plan plan;
+	boot11(&b, CL_NEWNS); /* no user namespace needed: nothing to send */
+	set_sources(&b, nobinds, sizeof(nobinds));
+	plan_ok(&b, &plan);
+	assert_int_equal(plan.mount_source_count, 2);
+	assert_int_equal(plan.mount_bind_count, 0);
+	for (int id = 0; id < NSB_SCRIPT_COUNT; id++) {
+		for (size_t i = 0; i < plan.scripts[id].count; i++) {
+			assert_int_not_equal(plan.scripts[id].ops[i].arg, NSB_SYNC_MOUNTSOURCES_PLS);
+			assert_int_not_equal(plan.scripts[id].ops[i].kind, NSB_OP_RECV_MOUNT_FDS);
+		}
+	}
+	/* no mounts at all: an empty payload */
+	set_sources(&b, "", 0);
+	plan_ok(&b, &plan);
+	assert_int_equal(plan.mount_source_count, 0);
+}
+
+static void test_plan_runc_1_1_unshares_cgroup_in_stage2_after_setgroups(void **state)
+{
+	(void)state;
+	struct nsb_bootstrap b;
+	struct nsb_plan plan;
+	boot11(&b, CL_NEWUSER | CL_NEWCGROUP | CL_NEWNET);
+	add_maps(&b);
+	b.setgroup = true;
+	NSB_SET(&b, NSB_F_SETGROUP);
+	plan_ok(&b, &plan);
+	const struct want init[] = {
+	        RECV(P, GRANDCHILD),   OP(SETSID),
+	        OP(SETUID_ROOT),       OP(SETGID_ROOT),
+	        OP(SETGROUPS_EMPTY),   OPA(UNSHARE, CL_NEWCGROUP),
+	        SEND(P, CHILD_FINISH), OP(AWAIT_RELEASE),
+	        OP(CLOSE_INTERNAL),    OP(EXEC),
+	};
+	assert_script(&plan, NSB_SCRIPT_INIT, init);
+	/* stage-1 unshares the rest without it */
+	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].ops[4].kind, NSB_OP_UNSHARE);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].ops[4].arg, CL_NEWNET);
+
+	/* only the cgroup namespace: stage-1 unshares nothing */
+	boot11(&b, CL_NEWCGROUP);
+	plan_ok(&b, &plan);
+	for (size_t i = 0; i < plan.scripts[NSB_SCRIPT_CHILD].count; i++)
+		assert_int_not_equal(plan.scripts[NSB_SCRIPT_CHILD].ops[i].kind, NSB_OP_UNSHARE);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_INIT].ops[4].arg, CL_NEWCGROUP);
+
+	/* runc >= 1.2 does it in stage-1 with the rest */
+	boot(&b, CL_NEWCGROUP | CL_NEWNET);
+	plan_ok(&b, &plan);
+	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].ops[0].arg, CL_NEWCGROUP | CL_NEWNET);
+	assert_script(&plan, NSB_SCRIPT_INIT, plain_init);
+}
+
+static void test_plan_runtime_mode_returns_from_stage2_after_child_finish(void **state)
+{
+	(void)state;
+	struct nsb_bootstrap b;
+	struct nsb_plan plan, plain;
+	struct nsb_error e;
+	const struct nsb_plan_opts runtime = {.stage2_returns = true};
+	boot11(&b, CL_NEWCGROUP | CL_NEWNET);
+	assert_nsb_ok(nsb_plan_build_opts(&b, &runtime, &plan, &e), e);
+	const struct want init[] = {
+	        RECV(P, GRANDCHILD),
+	        OP(SETSID),
+	        OP(SETUID_ROOT),
+	        OP(SETGID_ROOT),
+	        OPA(UNSHARE, CL_NEWCGROUP),
+	        SEND(P, CHILD_FINISH),
+	        OP(CLOSE_INTERNAL),
+	        OP(RETURN),
+	};
+	assert_script(&plan, NSB_SCRIPT_INIT, init);
+	/* the other scripts do not change */
+	plan_ok(&b, &plain);
+	for (int id = NSB_SCRIPT_SETUP; id < NSB_SCRIPT_INIT; id++)
+		assert_memory_equal(&plan.scripts[id], &plain.scripts[id], sizeof(plain.scripts[id]));
+	/* NULL options are the defaults */
+	assert_nsb_ok(nsb_plan_build_opts(&b, NULL, &plan, &e), e);
+	assert_memory_equal(&plan.scripts[NSB_SCRIPT_INIT], &plain.scripts[NSB_SCRIPT_INIT],
+	                    sizeof(plain.scripts[NSB_SCRIPT_INIT]));
+	assert_int_equal(nsb_plan_build_opts(NULL, &runtime, &plan, &e), NSB_ERR_INVALID_ARGUMENT);
+}
+
+static void test_plan_rejects_mount_sources_it_cannot_serve(void **state)
+{
+	(void)state;
+	static const char unterminated[] = {'/', 'a'};
 	struct nsb_bootstrap b;
 	struct nsb_plan plan;
 	struct nsb_error e;
-	nsb_bootstrap_init(&b, NSB_DIALECT_RUNC_1_1);
-	b.mount_sources.ptr = binds;
-	b.mount_sources.len = sizeof(binds) - 1;
-	NSB_SET(&b, NSB_F_MOUNT_SOURCES);
-	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_UNSUPPORTED, 0, NSB_ATTR_MOUNT_SOURCES,
-	               NSBT_ANY);
-	b.mount_sources.ptr = nobinds;
-	b.mount_sources.len = sizeof(nobinds) - 1;
-	assert_nsb_ok(nsb_plan_build(&b, &plan, &e), e);
+
+	/* a bind source without a user namespace: pos = the entry's start */
+	boot11(&b, CL_NEWNS);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES,
+	               1);
+	/* ... without a mount namespace */
+	boot11(&b, CL_NEWUSER);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES,
+	               1);
+	/* joined namespaces count, created or joined */
+	add_join(&b, NSB_NS_MNT, "/run/mnt");
+	plan_ok(&b, &plan);
+	/* entries not NUL-terminated (a hand-built bootstrap) */
+	boot11(&b, CL_NEWUSER | CL_NEWNS);
+	set_sources(&b, unterminated, sizeof(unterminated));
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES,
+	               0);
+	/* 27290 has one meaning per dialect: never both exchanges on 0x46 */
+	boot(&b, CL_NEWUSER | CL_NEWNS);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_MOUNT_SOURCES,
+	               0);
+	boot11(&b, CL_NEWTIME);
+	add_offsets(&b);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_TIMENSOFFSET,
+	               0);
 }
 
 static void test_plan_rechecks_cross_attribute_rules(void **state)
@@ -454,6 +667,33 @@ static void test_plan_rechecks_cross_attribute_rules(void **state)
 	set_str(&b.uid_map_helper, "/usr/bin/newuidmap");
 	NSB_SET(&b, NSB_F_UIDMAPPATH);
 	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_UIDMAPPATH, 0);
+
+	boot(&b, CL_NEWUSER); /* the gid helper without its map */
+	set_str(&b.gid_map_helper, "/usr/bin/newgidmap");
+	NSB_SET(&b, NSB_F_GIDMAPPATH);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_UIDMAPPATH, 0);
+
+	boot(&b, CL_NEWNET); /* a gid map alone without a new user namespace */
+	set_str(&b.gid_map_text, "0 1000 1\n");
+	NSB_SET(&b, NSB_F_GIDMAP);
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_UIDMAP, 0);
+
+	boot(&b, 0); /* more paths than namespace types */
+	b.ns_paths.count = NSB_NS_COUNT + 1;
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_CLONE_FLAGS,
+	               0);
+
+	boot(&b, 0); /* a type that is not one */
+	add_join(&b, (enum nsb_ns_type)NSB_NS_COUNT, "/a");
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NS_PATHS, 0);
+
+	boot(&b, 0); /* no path, an empty path */
+	add_join(&b, NSB_NS_NET, "/a");
+	b.ns_paths.paths[0].path.ptr = NULL;
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NS_PATHS, 0);
+	b.ns_paths.paths[0].path.ptr = "";
+	b.ns_paths.paths[0].path.len = 0;
+	assert_nsb_err(nsb_plan_build(&b, &plan, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NS_PATHS, 0);
 
 	assert_int_equal(nsb_plan_build(NULL, &plan, &e), NSB_ERR_INVALID_ARGUMENT);
 	assert_int_equal(nsb_plan_build(&b, NULL, &e), NSB_ERR_INVALID_ARGUMENT);
@@ -554,6 +794,47 @@ static void test_judge_refuses_a_value_when_the_script_is_not_at_a_recv(void **s
 	assert_int_equal(m.pc, 0);
 }
 
+static void test_judge_accepts_mount_sources_request_only_when_planned(void **state)
+{
+	(void)state;
+	struct nsb_bootstrap b;
+	struct nsb_plan plan;
+	struct nsb_machine m;
+	struct nsb_error e;
+
+	/* planned: after USERMAP, stage-0 takes 0x46 once, then RECVPID */
+	boot11(&b, CL_NEWUSER | CL_NEWNS);
+	set_sources(&b, three_mounts, THREE_MOUNTS);
+	plan_ok(&b, &plan);
+	nsb_machine_init(&m, &plan, NSB_SCRIPT_PARENT);
+	skip_to_recv(&m);
+	assert_nsb_err(nsb_machine_recv(&m, C, NSB_SYNC_MOUNTSOURCES_PLS, &e), e, NSB_ERR_SYNC_UNEXPECTED,
+	               NSB_SYNC_MOUNTSOURCES_PLS, NSB_ATTR_NONE, 1); /* before USERMAP */
+	assert_nsb_ok(nsb_machine_recv(&m, C, NSB_SYNC_USERMAP_PLS, &e), e);
+	skip_to_recv(&m);
+	assert_int_equal(nsb_machine_expected(&m), NSB_SYNC_MOUNTSOURCES_PLS);
+	assert_nsb_ok(nsb_machine_recv(&m, C, NSB_SYNC_MOUNTSOURCES_PLS, &e), e);
+	skip_to_recv(&m);
+	assert_int_equal(nsb_machine_recv(&m, C, NSB_SYNC_MOUNTSOURCES_PLS, &e), NSB_ERR_SYNC_UNEXPECTED);
+	/* stage-1 waits for 0x47 only after receiving the fds */
+	nsb_machine_init(&m, &plan, NSB_SCRIPT_CHILD);
+	skip_to_recv(&m); /* USERMAP_ACK */
+	assert_nsb_ok(nsb_machine_recv(&m, P, NSB_SYNC_USERMAP_ACK, &e), e);
+	skip_to_recv(&m);
+	assert_int_equal(m.script->ops[m.pc - 1].kind, NSB_OP_RECV_MOUNT_FDS);
+	assert_nsb_ok(nsb_machine_recv(&m, P, NSB_SYNC_MOUNTSOURCES_ACK, &e), e);
+
+	/* not planned (only non-bind mounts): 0x46 is a protocol error */
+	set_sources(&b, "\0", 2);
+	plan_ok(&b, &plan);
+	nsb_machine_init(&m, &plan, NSB_SCRIPT_PARENT);
+	skip_to_recv(&m);
+	assert_nsb_ok(nsb_machine_recv(&m, C, NSB_SYNC_USERMAP_PLS, &e), e);
+	skip_to_recv(&m);
+	assert_nsb_err(nsb_machine_recv(&m, C, NSB_SYNC_MOUNTSOURCES_PLS, &e), e, NSB_ERR_SYNC_UNEXPECTED,
+	               NSB_SYNC_MOUNTSOURCES_PLS, NSB_ATTR_NONE, NSBT_ANY);
+}
+
 static void test_judge_stage2_accepts_only_grandchild(void **state)
 {
 	(void)state;
@@ -649,14 +930,15 @@ static bool sim_step(struct sim *s, int stage)
 	return true;
 }
 
-static void check_plan_runs_to_the_end(const struct nsb_bootstrap *b)
+static void check_plan_runs_to_the_end(const struct nsb_bootstrap *b, const struct nsb_plan_opts *opts)
 {
 	struct nsb_plan plan;
 	struct sim s;
+	struct nsb_error e;
 	uint32_t oracle[8];
 	size_t n_oracle = 0;
 
-	plan_ok(b, &plan);
+	assert_nsb_ok(nsb_plan_build_opts(b, opts, &plan, &e), e);
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; i < 3; i++)
 		nsb_machine_init(&s.m[i], &plan, (enum nsb_script_id)(NSB_SCRIPT_PARENT + i));
@@ -684,6 +966,8 @@ static void check_plan_runs_to_the_end(const struct nsb_bootstrap *b)
 		oracle[n_oracle++] = NSB_SYNC_USERMAP_PLS;
 	if (NSB_HAS(b, NSB_F_TIMENSOFFSET))
 		oracle[n_oracle++] = NSB_SYNC_TIMEOFFSETS_PLS;
+	if (NSB_HAS(b, NSB_F_MOUNT_SOURCES) && b->mount_sources.len > 1)
+		oracle[n_oracle++] = NSB_SYNC_MOUNTSOURCES_PLS;
 	oracle[n_oracle++] = NSB_SYNC_RECVPID_PLS;
 	oracle[n_oracle++] = NSB_SYNC_CHILD_FINISH;
 	oracle[n_oracle++] = NSB_SYNC_CHILD_FINISH;
@@ -716,11 +1000,47 @@ static void test_model_every_plan_shape_runs_to_the_end(void **state)
 				b.rootless_euid = true;
 				b.setgroup = (mask & 1) != 0;
 			}
-			check_plan_runs_to_the_end(&b);
+			check_plan_runs_to_the_end(&b, NULL);
 			runs++;
 		}
 	}
 	assert_int_equal(runs, 256 * 16);
+}
+
+/* runc-1.1: every subset of its 7 clone flags x join user and mount or not x
+ * bind sources or not x runtime mode or not */
+static void test_model_every_runc_1_1_plan_shape_runs_to_the_end(void **state)
+{
+	(void)state;
+	static const uint32_t all[] = {CL_NEWNS,   CL_NEWCGROUP, CL_NEWUTS, CL_NEWIPC,
+	                               CL_NEWUSER, CL_NEWPID,    CL_NEWNET};
+	size_t runs = 0, exchanges = 0;
+	for (uint32_t mask = 0; mask < 128; mask++) {
+		uint32_t flags = 0;
+		for (int i = 0; i < 7; i++)
+			flags |= (mask >> i) & 1u ? all[i] : 0u;
+		for (int variant = 0; variant < 8; variant++) {
+			struct nsb_bootstrap b;
+			const struct nsb_plan_opts opts = {.stage2_returns = (variant & 4) != 0};
+			boot11(&b, flags);
+			if (variant & 1) {
+				if (!(flags & CL_NEWUSER))
+					add_join(&b, NSB_NS_USER, "/proc/3/ns/user");
+				if (!(flags & CL_NEWNS))
+					add_join(&b, NSB_NS_MNT, "/proc/3/ns/mnt");
+			}
+			bool servable =
+			        (variant & 1) || (flags & (CL_NEWUSER | CL_NEWNS)) == (CL_NEWUSER | CL_NEWNS);
+			if ((variant & 2) && servable) {
+				set_sources(&b, three_mounts, THREE_MOUNTS);
+				exchanges++;
+			}
+			check_plan_runs_to_the_end(&b, &opts);
+			runs++;
+		}
+	}
+	assert_int_equal(runs, 128 * 8);
+	assert_int_equal(exchanges, 2 * (128 + 32));
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -753,13 +1073,20 @@ int main(void)
 	        cmocka_unit_test(test_plan_oom_is_written_first_while_dumpable),
 	        cmocka_unit_test(test_plan_longest_scripts_fit),
 	        cmocka_unit_test(test_plan_join_pid_needs_one_canonical_pid_and_matching_names),
-	        cmocka_unit_test(test_plan_rejects_mount_sources_with_a_bind_source),
+	        cmocka_unit_test(test_plan_runc_1_1_mount_sources_exchange_after_the_unshare_before_stage2),
+	        cmocka_unit_test(test_plan_runc_1_1_mount_sources_of_joined_user_and_mount_namespaces),
+	        cmocka_unit_test(test_plan_mount_sources_without_bind_sources_have_no_exchange),
+	        cmocka_unit_test(test_plan_runc_1_1_unshares_cgroup_in_stage2_after_setgroups),
+	        cmocka_unit_test(test_plan_runtime_mode_returns_from_stage2_after_child_finish),
+	        cmocka_unit_test(test_plan_rejects_mount_sources_it_cannot_serve),
 	        cmocka_unit_test(test_plan_rechecks_cross_attribute_rules),
 	        cmocka_unit_test(test_judge_accepts_exactly_the_planned_sequence),
 	        cmocka_unit_test(test_judge_rejects_out_of_order_repeated_and_wrong_peer_values),
 	        cmocka_unit_test(test_judge_refuses_a_value_when_the_script_is_not_at_a_recv),
+	        cmocka_unit_test(test_judge_accepts_mount_sources_request_only_when_planned),
 	        cmocka_unit_test(test_judge_stage2_accepts_only_grandchild),
 	        cmocka_unit_test(test_model_every_plan_shape_runs_to_the_end),
+	        cmocka_unit_test(test_model_every_runc_1_1_plan_shape_runs_to_the_end),
 	        cmocka_unit_test(test_sync_and_op_names_cover_every_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -160,6 +160,40 @@ static void test_decode_rejects_mount_source_entry_without_nul(void **state)
 	mb_free(&m);
 }
 
+static void test_mount_sources_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	size_t count = 99;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_mount_sources_parse("\0", 1, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_mount_sources_parse(NULL, 1, &count, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	/* NULL with length 0: no mounts */
+	nsbt_poison(&e);
+	assert_nsb_ok(nsb_mount_sources_parse(NULL, 0, &count, &e), e);
+	assert_int_equal(count, 0);
+}
+
+static void test_mount_sources_next_refuses_null_and_stops_at_an_unterminated_tail(void **state)
+{
+	(void)state;
+	static const char t[] = "/a\0/b"; /* not a parsed payload: no NUL after /b */
+	struct nsb_str raw = {t, sizeof t - 1u}, none = {NULL, 3};
+	size_t cursor = 0;
+	struct nsb_str ent;
+	assert_false(nsb_mount_sources_next(raw, NULL, &ent));
+	assert_false(nsb_mount_sources_next(raw, &cursor, NULL));
+	assert_false(nsb_mount_sources_next(none, &cursor, &ent));
+	assert_int_equal(cursor, 0);
+	assert_true(nsb_mount_sources_next(raw, &cursor, &ent));
+	assert_view_eq(ent, "/a");
+	assert_false(nsb_mount_sources_next(raw, &cursor, &ent));
+	assert_int_equal(cursor, 3); /* left at the unterminated entry */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +207,8 @@ int main(void)
 	        cmocka_unit_test(test_decode_rejects_empty_mount_sources_payload),
 	        cmocka_unit_test(test_decode_rejects_mount_sources_not_ending_in_nul),
 	        cmocka_unit_test(test_decode_rejects_mount_source_entry_without_nul),
+	        cmocka_unit_test(test_mount_sources_parse_rejects_null_arguments),
+	        cmocka_unit_test(test_mount_sources_next_refuses_null_and_stops_at_an_unterminated_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

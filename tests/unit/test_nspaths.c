@@ -247,6 +247,34 @@ static void test_decode_fills_ns_paths(void **state)
 	mb_free(&m);
 }
 
+static void test_nspaths_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	static struct nsb_ns_paths paths;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_nspaths_parse("net:/a", 6, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_nspaths_parse(NULL, 6, &paths, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE,
+	               0);
+	nsbt_poison(&e);
+	assert_int_not_equal(nsb_nspaths_parse(NULL, 0, &paths, &e), NSB_ERR_INVALID_ARGUMENT);
+}
+
+static void test_name_lookups_refuse_null(void **state)
+{
+	(void)state;
+	enum nsb_ns_type t = NSB_NS_MNT;
+	enum nsb_dialect d = NSB_DIALECT_RUNC_1_1;
+	assert_false(nsb_ns_type_from_name(NULL, 3, &t));
+	assert_false(nsb_ns_type_from_name("net", 3, NULL));
+	assert_int_equal(t, NSB_NS_MNT);
+	assert_false(nsb_dialect_from_name(NULL, &d));
+	assert_false(nsb_dialect_from_name("runc-1.2", NULL));
+	assert_int_equal(d, NSB_DIALECT_RUNC_1_1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +294,8 @@ int main(void)
 	        cmocka_unit_test(test_nspaths_reports_first_error_in_text_order),
 	        cmocka_unit_test(test_decode_reports_nspath_error_at_attribute_with_pos),
 	        cmocka_unit_test(test_decode_fills_ns_paths),
+	        cmocka_unit_test(test_nspaths_parse_rejects_null_arguments),
+	        cmocka_unit_test(test_name_lookups_refuse_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,20 @@ static void test_decode_reports_oom_error_at_attribute(void **state)
 	mb_free(&m);
 }
 
+static void test_oom_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	int32_t v = 0;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_oom_parse("5", 1, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_oom_parse(NULL, 1, &v, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
+	/* NULL with length 0 is the empty text: not a number */
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_oom_parse(NULL, 0, &v, &e), e, NSB_ERR_OOM_SYNTAX, 0, NSB_ATTR_NONE, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +143,7 @@ int main(void)
 	        cmocka_unit_test(test_oom_rejects_nul_inside_text),
 	        cmocka_unit_test(test_decode_reads_oom_score_adj),
 	        cmocka_unit_test(test_decode_reports_oom_error_at_attribute),
+	        cmocka_unit_test(test_oom_parse_rejects_null_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

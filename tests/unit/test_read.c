@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -416,6 +419,133 @@ static void test_read_from_pipe_reports_eof_inside_body(void **state)
 	mb_free(&m);
 }
 
+/* ---- arguments and allocation failure ------------------------------------- */
+
+static void test_read_rejects_null_message(void **state)
+{
+	(void)state;
+	struct src s;
+	struct nsb_error e;
+	src_init(&s, (const unsigned char *)"", 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_read_message(-1, NULL, src_read, &s, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	assert_int_equal(s.calls, 0); /* nothing read */
+}
+
+static void test_read_io_error_without_error_struct(void **state)
+{
+	(void)state;
+	struct mb m;
+	struct nsb_message msg;
+	struct src s;
+	userns_msg(&m);
+	src_init(&s, m.data, m.len);
+	s.fail_errno = EIO;
+	assert_int_equal(nsb_read_message(-1, NULL, src_read, &s, &msg, NULL), NSB_ERR_IO);
+	assert_null(msg.data);
+	mb_free(&m);
+}
+
+static void test_message_free_accepts_null(void **state)
+{
+	(void)state;
+	nsb_message_free(NULL); /* must not crash */
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NSBT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define NSBT_SANITIZED 1
+#endif
+#endif
+
+#ifndef NSBT_SANITIZED
+/* In a child whose address space is capped just above what it uses: a
+ * 512 MiB claim under a 1 GiB cap passes the cap check, then malloc fails. */
+static int nomem_child(void)
+{
+	struct mb m;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct src s;
+	struct rlimit old, lim;
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f == NULL || fscanf(f, "%lu", &pages) != 1)
+		return 2;
+	(void)fclose(f);
+	userns_msg(&m);
+	mb_put_u32(&m, 0, 512u << 20);
+	src_init(&s, m.data, m.len);
+	struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = 1u << 30};
+	if (getrlimit(RLIMIT_AS, &old) != 0)
+		return 2;
+	lim = old;
+	lim.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (64u << 20);
+	if (setrlimit(RLIMIT_AS, &lim) != 0)
+		return 2;
+	nsbt_poison(&e);
+	enum nsb_err rc = nsb_read_message(-1, &opts, src_read, &s, &msg, &e);
+	(void)setrlimit(RLIMIT_AS, &old);
+	return rc == NSB_ERR_NOMEM && e.code == NSB_ERR_NOMEM && e.offset == 0 && msg.data == NULL &&
+	                       msg.len == 0 && s.pos == 16
+	               ? 0
+	               : 1;
+}
+#endif
+
+static void test_read_reports_nomem_when_the_buffer_cannot_be_allocated(void **state)
+{
+	(void)state;
+#ifdef NSBT_SANITIZED
+	skip(); /* the sanitizers' shadow memory does not live under RLIMIT_AS */
+#else
+	int status = 0;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		exit(nomem_child()); /* exit, not _exit: coverage counters are written */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+#endif
+}
+
+/* a seam that breaks read(2)'s contract */
+struct liar {
+	int mode; /* 0: -1 without errno; 1: claims one byte more than asked */
+};
+
+static ssize_t liar_read(void *ctx, int fd, void *buf, size_t count)
+{
+	const struct liar *l = ctx;
+	(void)fd;
+	(void)buf;
+	if (l->mode == 0)
+		return -1; /* errno left as the reader set it: 0 */
+	return (ssize_t)count + 1;
+}
+
+static void test_read_seam_failing_without_errno_or_overclaiming_is_io(void **state)
+{
+	(void)state;
+	struct nsb_message msg;
+	struct nsb_error e;
+	struct liar l = {0};
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_read_message(-1, NULL, liar_read, &l, &msg, &e), e, NSB_ERR_IO, 0, NSB_ATTR_NONE,
+	               0);
+	assert_int_equal(e.sys_errno, EIO);
+	l.mode = 1;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_read_message(-1, NULL, liar_read, &l, &msg, &e), e, NSB_ERR_IO, 0, NSB_ATTR_NONE,
+	               0);
+	assert_int_equal(e.sys_errno, EIO);
+	assert_null(msg.data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +564,11 @@ int main(void)
 	        cmocka_unit_test(test_message_free_is_safe_on_empty_message),
 	        cmocka_unit_test(test_read_from_pipe_fed_one_byte_at_a_time),
 	        cmocka_unit_test(test_read_from_pipe_reports_eof_inside_body),
+	        cmocka_unit_test(test_read_rejects_null_message),
+	        cmocka_unit_test(test_read_io_error_without_error_struct),
+	        cmocka_unit_test(test_message_free_accepts_null),
+	        cmocka_unit_test(test_read_reports_nomem_when_the_buffer_cannot_be_allocated),
+	        cmocka_unit_test(test_read_seam_failing_without_errno_or_overclaiming_is_io),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,6 +203,56 @@ static void test_decode_fills_time_offsets(void **state)
 	mb_free(&m);
 }
 
+static void test_timens_parse_rejects_null_arguments(void **state)
+{
+	(void)state;
+	struct nsb_error e;
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_timens_parse("boottime 0 0\n", 13, NULL, &e), e, NSB_ERR_INVALID_ARGUMENT, 0,
+	               NSB_ATTR_NONE, 0);
+	nsbt_poison(&e);
+	assert_nsb_err(nsb_timens_parse(NULL, 13, &offs, &e), e, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE,
+	               0);
+	nsbt_poison(&e);
+	assert_int_not_equal(nsb_timens_parse(NULL, 0, &offs, &e), NSB_ERR_INVALID_ARGUMENT);
+	assert_int_not_equal(e.code, NSB_OK);
+}
+
+static void test_timens_format_never_reads_past_the_array_and_blanks_bad_clocks(void **state)
+{
+	(void)state;
+	char buf[128] = "x", two[128];
+	struct nsb_error e;
+	assert_int_equal(nsb_timens_format(NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
+	assert_parse_ok("monotonic 1 2\nboottime 3 4\n");
+	size_t n = nsb_timens_format(&offs, two, sizeof two);
+	offs.count = NSB_CLOCK_COUNT + 3u;
+	assert_int_equal(nsb_timens_format(&offs, buf, sizeof buf), n);
+	assert_string_equal(buf, two);
+	/* an out-of-range clock is written without a name, which parsing refuses */
+	offs.count = 1;
+	offs.offsets[0].clock = NSB_CLOCK_COUNT;
+	assert_int_equal(nsb_timens_format(&offs, buf, sizeof buf), strlen(" 1 2\n"));
+	assert_string_equal(buf, " 1 2\n");
+	nsbt_poison(&e);
+	assert_int_not_equal(nsb_timens_parse(buf, strlen(buf), &offs, &e), NSB_OK);
+}
+
+static void test_timens_clock_followed_by_newline_is_syntax(void **state)
+{
+	(void)state;
+	assert_parse_err("monotonic\n", NSB_ERR_TIMENS_SYNTAX, 9);
+	assert_parse_err("boottime 1 0\nboottime\n", NSB_ERR_TIMENS_DUPLICATE_CLOCK, NSBT_ANY);
+}
+
+static void test_timens_text_ending_inside_or_after_the_clock(void **state)
+{
+	(void)state;
+	assert_parse_err("monotonic", NSB_ERR_TIMENS_UNTERMINATED, 9);
+	assert_parse_err("boottime 1 0\nmono", NSB_ERR_TIMENS_CLOCK, 13);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +270,10 @@ int main(void)
 	        cmocka_unit_test(test_timens_format_reports_size_like_snprintf),
 	        cmocka_unit_test(test_decode_reports_timens_error_at_attribute),
 	        cmocka_unit_test(test_decode_fills_time_offsets),
+	        cmocka_unit_test(test_timens_parse_rejects_null_arguments),
+	        cmocka_unit_test(test_timens_format_never_reads_past_the_array_and_blanks_bad_clocks),
+	        cmocka_unit_test(test_timens_clock_followed_by_newline_is_syntax),
+	        cmocka_unit_test(test_timens_text_ending_inside_or_after_the_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

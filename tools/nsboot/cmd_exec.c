@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd_exec.c - `nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]
+ * [--cgroup DIR] [--cpu-affinity-initial L] [--cpu-affinity-final L] [--process F]
  * [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
  * `nsboot init`, driven as runc's Go parent drives `runc init`
  * (nsb_parent_run). With --target, every namespace of PID that differs from
- * ours is joined, as `nsenter -t PID -a` does.
+ * ours is joined, as `nsenter -t PID -a` does. The cgroup and CPU affinity
+ * options are runc's exec placement (exec_place.h, parent.h).
  *
  * Exit status: CMD's own; 128+N when CMD was killed by signal N; 126/127 when
  * it could not be run / was not found; 125 when nsboot failed before CMD ran;
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exec_place.h"
 #include "nsboot/log.h"
 #include "nsboot/parent.h"
 
@@ -30,6 +33,8 @@ extern char **environ;
 
 static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
+        "                   [--cgroup DIR] [--cpu-affinity-initial LIST]\n"
+        "                   [--cpu-affinity-final LIST] [--process FILE]\n"
         "                   [--bootstrap FILE] [--log-level LEVEL] -- CMD [ARGS...]\n"
         "\n"
         "Run CMD in the namespaces of another process, through 'nsboot init' driven over\n"
@@ -40,8 +45,18 @@ static const char exec_help[] =
         "  --ns TYPE:PATH      join the namespace at PATH (TYPE: user ipc uts net pid mnt\n"
         "                      cgroup time); overrides --target for that type\n"
         "  --oom-score-adj N   set the oom_score_adj of CMD, -1000..1000\n"
+        "  --cgroup DIR        move CMD into the cgroup DIR (v1 or v2) before it runs; with\n"
+        "                      no affinity option its CPU affinity is then reset to all\n"
+        "                      the CPUs DIR allows\n"
+        "  --cpu-affinity-initial LIST\n"
+        "                      CPUs the init stages run on from birth (e.g. 0-3,7)\n"
+        "  --cpu-affinity-final LIST\n"
+        "                      CPUs CMD runs on, set right after the cgroup move\n"
+        "  --process FILE      take execCPUAffinity {initial, final} from this runtime-spec\n"
+        "                      process object (JSON); the two options above win over it\n"
         "  --bootstrap FILE    send the message in FILE as it is (e.g. from 'nsboot encode')\n"
-        "                      instead of building one; not with the options above\n"
+        "                      instead of building one; not with --target, --ns or\n"
+        "                      --oom-score-adj\n"
         "  --log-level LEVEL   show init's log lines up to LEVEL (panic fatal error warning\n"
         "                      info debug trace; default warning); FATAL ones always\n"
         "  -h, --help          print this help\n"
@@ -49,7 +64,17 @@ static const char exec_help[] =
         "Exit status: CMD's; 128+N if CMD was killed by signal N; 126 CMD could not be\n"
         "run; 127 CMD not found; 125 nsboot failed before CMD ran; 2 usage error.\n";
 
-enum { OPT_TARGET = 256, OPT_NS, OPT_OOM, OPT_LOG_LEVEL, OPT_BOOTSTRAP };
+enum {
+	OPT_TARGET = 256,
+	OPT_NS,
+	OPT_OOM,
+	OPT_LOG_LEVEL,
+	OPT_BOOTSTRAP,
+	OPT_CGROUP,
+	OPT_CPU_INITIAL,
+	OPT_CPU_FINAL,
+	OPT_PROCESS
+};
 
 static const struct option exec_options[] = {
         {"target", required_argument, NULL, OPT_TARGET},
@@ -57,6 +82,10 @@ static const struct option exec_options[] = {
         {"oom-score-adj", required_argument, NULL, OPT_OOM},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+        {"cgroup", required_argument, NULL, OPT_CGROUP},
+        {"cpu-affinity-initial", required_argument, NULL, OPT_CPU_INITIAL},
+        {"cpu-affinity-final", required_argument, NULL, OPT_CPU_FINAL},
+        {"process", required_argument, NULL, OPT_PROCESS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
 };
@@ -70,6 +99,7 @@ struct exec_args {
 	bool built;                 /* an option that builds the message was given */
 	char **cmd;
 	char target_paths[NSB_NS_COUNT][48];
+	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
 };
 
 /* The signal handler's only state: where to forward signals once stage-2 runs. */
@@ -124,6 +154,17 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 		case OPT_BOOTSTRAP:
 			a->bootstrap_path = optarg;
 			break;
+		case OPT_CGROUP:
+			a->place.cgroup = optarg;
+			break;
+		case OPT_CPU_INITIAL:
+		case OPT_CPU_FINAL:
+			if ((rc = exec_place_cpus(&a->place, c == OPT_CPU_FINAL, optarg)) != -1)
+				return rc;
+			break;
+		case OPT_PROCESS:
+			a->place.process = optarg;
+			break;
 		case OPT_LOG_LEVEL:
 			if (!nsb_log_level_from_name(optarg, strlen(optarg), &a->log_level))
 				return cli_usage("exec", "unknown log level '%s'", optarg);
@@ -137,6 +178,8 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 	}
 	if (optind >= argc)
 		return cli_usage("exec", "no command given");
+	if ((rc = exec_place_finish(&a->place)) != -1)
+		return rc;
 	a->built = a->target != 0 || NSB_HAS(&a->boot, NSB_F_OOM_SCORE_ADJ);
 	for (int t = 0; t < NSB_NS_COUNT; t++)
 		a->built = a->built || a->ns_path[t] != NULL;
@@ -290,6 +333,9 @@ static int run(struct exec_args *a)
 	        .on_log = on_log,
 	        .log_ctx = a,
 	        .on_ready = on_ready,
+	        .affinity_initial = &a->place.initial, /* count 0: unset */
+	        .affinity_final = &a->place.final,
+	        .cgroup = a->place.cgroup,
 	};
 	(void)fflush(NULL);
 	rc = nsb_parent_run(&cfg, &res, &err);
@@ -321,10 +367,11 @@ int cli_cmd_exec(int argc, char **argv)
 		return cli_sys_error("exec", "allocate", ENOMEM);
 	nsb_bootstrap_init(&a->boot, NSB_DIALECT_RUNC_1_2);
 	rc = parse_args(argc, argv, a);
-	if (rc == -1)
+	if (rc == -1) { /* -1: go on; anything else: --help printed (0) or a usage error */
 		rc = build_paths(a);
-	if (rc == 0)
-		rc = run(a);
+		if (rc == 0)
+			rc = run(a);
+	}
 	free(a);
 	return rc;
 }

@@ -122,6 +122,11 @@ struct nsb_bootstrap {
 struct nsb_decode_opts {
 	enum nsb_dialect dialect; /* default NSB_DIALECT_RUNC_1_2 */
 	uint32_t max_len;         /* cap on nlmsg_len; 0 = NSB_DEFAULT_MAX_LEN */
+	/* Liberal, off by default (strict: ROOTLESS_EUID absent is ATTR_MISSING).
+	 * true: an absent ROOTLESS_EUID means false. runc's Go parent always
+	 * sends it, but runc 1.1's own nsenter tests omit it; only the runc 1.1
+	 * adapter (core/compat/runc-1.1) sets this. */
+	bool allow_missing_rootless_euid;
 };
 
 /*

@@ -106,7 +106,10 @@ NSB_BEGIN_DECLS
 	X(JSON_SYNTAX, "a pid or log line from init is not the expected JSON")   \
 	X(STAGE_FAILED, "a stage process exited with a failure status")          \
 	/* UIDMAP / GIDMAP, continued */                                         \
-	X(IDMAP_TOO_LONG, "id map text is not shorter than one page (4096)")
+	X(IDMAP_TOO_LONG, "id map text is not shorter than one page (4096)")     \
+	/* runc 1.1 mount sources (MOUNT_SOURCES, _LIBCONTAINER_MOUNT_FDS) */    \
+	X(MOUNT_FDS_INVALID, "mount fd numbers do not match the mount sources")  \
+	X(MOUNT_FD_MESSAGE, "a mount source message is not 1 byte with 1 fd")
 
 enum nsb_err {
 #define NSB_X_ENUM(name, desc) NSB_ERR_##name,

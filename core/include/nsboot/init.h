@@ -23,6 +23,8 @@
 #ifndef NSBOOT_INIT_H
 #define NSBOOT_INIT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nsboot/bootstrap.h"
@@ -36,6 +38,9 @@ NSB_BEGIN_DECLS
 #define NSB_INIT_EXIT_CANNOT_RUN 126 /* the command exists but exec failed */
 #define NSB_INIT_EXIT_NOT_FOUND  127 /* the command was not found */
 
+/* What nsb_init_run returns in stage-2 in runtime mode (stage2_returns). */
+#define NSB_INIT_CONTINUE (-1)
+
 struct nsb_init_config {
 	const struct nsb_sys *sys; /* NULL: nsb_sys_default() */
 	enum nsb_dialect dialect;  /* runc-1.1 also writes the 0x00 "past setup" byte first */
@@ -46,6 +51,30 @@ struct nsb_init_config {
 	const char *loglevel; /* _LIBCONTAINER_LOGLEVEL: default 5 (debug) */
 	/* what stage-2 execs (execvp, PATH search); NULL or empty: exit 0 */
 	char *const *argv;
+
+	/* Appended for runtimes that vendor core (core/compat/runc-1.1); all
+	 * zero is the behaviour described above. */
+	/* process names "<name>:[0:PARENT]", "<name>:[1:CHILD]", "<name>:[2:INIT]";
+	 * NULL: "nsboot" (the kernel keeps 15 bytes: "runc" fits whole) */
+	const char *process_name;
+	/* runtime mode: stage-2 does not wait for EOF on the init pipe nor exec;
+	 * right after its CHILD_FINISH it closes every fd of core's own and
+	 * nsb_init_run returns NSB_INIT_CONTINUE, with the init pipe and the log
+	 * pipe still open at their numbers (close-on-exec) and the mount fds in
+	 * place: the runtime's own code goes on in stage-2 (runc: Go) */
+	bool stage2_returns;
+	/* liberal decoding: a bootstrap without ROOTLESS_EUID means false
+	 * (struct nsb_decode_opts.allow_missing_rootless_euid) */
+	bool allow_missing_rootless_euid;
+	/* _LIBCONTAINER_MOUNT_FDS (runc-1.1), parsed by the caller: one entry per
+	 * entry of MOUNT_SOURCES, -1 for a mount that is not a bind mount, else
+	 * the fd number stage-1 puts that bind source at (dup3, close-on-exec).
+	 * Each number must be open already (runc: placeholders) and none may be
+	 * the init or log pipe or appear twice. mount_fds_set false: the variable
+	 * is unset, which is right exactly when the bootstrap has no MOUNT_SOURCES */
+	bool mount_fds_set;
+	const int *mount_fds;
+	size_t mount_fd_count;
 };
 
 /*
@@ -57,6 +86,8 @@ struct nsb_init_config {
  * returns 0: not started by a runtime (runc returns to Go the same way).
  * Before failing with no log pipe, FATAL lines go to fd 2 as
  * "FATAL: <stage>[<pid>]: <text>".
+ * Runtime mode (@cfg->stage2_returns): stage-2 returns NSB_INIT_CONTINUE
+ * instead of waiting and exec'ing; the caller carries on in stage-2.
  */
 NSB_API int nsb_init_run(const struct nsb_init_config *cfg);
 

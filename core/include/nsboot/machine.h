@@ -18,6 +18,9 @@
  *                       <-          [USERMAP_ACK]
  *   [TIMEOFFSETS_PLS]   ->          write timens_offsets
  *                       <-          [TIMEOFFSETS_ACK]
+ *   [MOUNTSOURCES_PLS]  ->          (runc-1.1, same value) open each bind
+ *   (receive each fd)   <-          source, one SCM_RIGHTS message each
+ *                       <-          [MOUNTSOURCES_ACK]
  *   RECVPID_PLS, pid    ->          (stage-2 pid)
  *                       <-          RECVPID_ACK; pid JSON to the runtime
  *   CHILD_FINISH        ->
@@ -25,7 +28,9 @@
  *                                                       <-      CHILD_FINISH
  *
  * USERMAP is in the plan exactly when a user namespace is created,
- * TIMEOFFSETS exactly when time offsets are given. runc's stage-0 accepts
+ * TIMEOFFSETS exactly when time offsets are given (runc-1.2), MOUNTSOURCES
+ * exactly when MOUNT_SOURCES names at least one bind source (runc-1.1:
+ * 0x46/0x47 carry that meaning there; a plan never holds both). runc's stage-0 accepts
  * any request at any time; here a receiving stage accepts only the next
  * value of its script (nsb_judge), once, so anything else is
  * NSB_ERR_SYNC_UNEXPECTED.
@@ -53,7 +58,10 @@ enum nsb_sync {
 	NSB_SYNC_GRANDCHILD = 0x44,
 	NSB_SYNC_CHILD_FINISH = 0x45,
 	NSB_SYNC_TIMEOFFSETS_PLS = 0x46,
-	NSB_SYNC_TIMEOFFSETS_ACK = 0x47
+	NSB_SYNC_TIMEOFFSETS_ACK = 0x47,
+	/* runc-1.1's meaning of 0x46/0x47: stage-0 sends the mount source fds */
+	NSB_SYNC_MOUNTSOURCES_PLS = 0x46,
+	NSB_SYNC_MOUNTSOURCES_ACK = 0x47
 };
 
 /* nsb_sync_name - "USERMAP_PLS" etc.; NULL for a value that is not a sync value. */
@@ -103,6 +111,11 @@ enum nsb_op_kind {
 	/* any stage */
 	NSB_OP_SEND, /* write sync value arg to peer */
 	NSB_OP_RECV, /* read a sync value from peer; it must equal arg */
+	/* runc-1.1 mount sources */
+	NSB_OP_SEND_MOUNT_SOURCES, /* PARENT: in stage-1's mount ns, open and send each bind source */
+	NSB_OP_RECV_MOUNT_FDS,     /* CHILD: receive each, dup3 onto its _LIBCONTAINER_MOUNT_FDS number */
+	/* INIT, runtime mode (struct nsb_plan_opts.stage2_returns) */
+	NSB_OP_RETURN, /* stage-2 returns to the caller of nsb_init_run (NSB_INIT_CONTINUE) */
 	NSB_OP__COUNT
 };
 
@@ -115,7 +128,7 @@ struct nsb_op {
 	uint32_t arg;
 };
 
-/* Longest script: stage-1 with a join, a user namespace and time offsets has 15 ops. */
+/* Longest script: stage-1 with a join, a user namespace and mount sources has 16 ops. */
 #define NSB_SCRIPT_MAX 20u
 
 struct nsb_script {
@@ -151,17 +164,39 @@ struct nsb_plan {
 	const struct nsb_idmap *uid_extents;
 	const struct nsb_idmap *gid_extents;
 	struct nsb_str time_offsets; /* exact text, no NUL; len 0 = none */
+
+	/* runc-1.1 MOUNT_SOURCES: the entries ("" for a mount that is not a
+	 * bind mount), their number, and how many are bind sources; the
+	 * exchange is planned exactly when mount_bind_count > 0 */
+	struct nsb_str mount_sources;
+	size_t mount_source_count;
+	size_t mount_bind_count;
 };
 
 /*
  * nsb_plan_build - derive the scripts from a decoded bootstrap.
  * @b must be what nsb_decode accepted; the cross-attribute rules it relies
  * on are checked again (INVALID_ARGUMENT), so a hand-built @b cannot make a
- * plan that deadlocks. MOUNT_SOURCES with a bind source is UNSUPPORTED:
- * nsboot does not pass mount fds.
+ * plan that deadlocks. Also INVALID_ARGUMENT: time offsets in runc-1.1 or
+ * mount sources in runc-1.2 (the two meanings of 27290), and bind sources
+ * without both a user and a mount namespace (each created or joined).
+ * Dialect runc-1.1 also moves CLONE_NEWCGROUP from stage-1 to stage-2,
+ * after its credentials and before its CHILD_FINISH, where runc 1.1 does it.
  */
 NSB_API enum nsb_err nsb_plan_build(const struct nsb_bootstrap *b, struct nsb_plan *plan,
                                     struct nsb_error *err);
+
+/* Options of nsb_plan_build_opts; all zero is nsb_plan_build. */
+struct nsb_plan_opts {
+	/* runtime mode: the INIT script ends SEND CHILD_FINISH, CLOSE_INTERNAL,
+	 * RETURN (the runtime's own code takes over in stage-2, as runc's Go does)
+	 * instead of AWAIT_RELEASE, CLOSE_INTERNAL, EXEC */
+	bool stage2_returns;
+};
+
+/* nsb_plan_build_opts - nsb_plan_build with options; @opts NULL = all zero. */
+NSB_API enum nsb_err nsb_plan_build_opts(const struct nsb_bootstrap *b, const struct nsb_plan_opts *opts,
+                                         struct nsb_plan *plan, struct nsb_error *err);
 
 /* struct nsb_machine - one stage's position in its script. */
 struct nsb_machine {

@@ -11,7 +11,9 @@
  *      forwarding every log line;
  *   4. wait for stage-0 to exit, reap stage-1 (both were created with
  *      CLONE_PARENT, so they are our children);
- *   5. on_ready (cgroups, affinity: whatever must happen before stage-2 runs);
+ *   5. the cgroup move and the final CPU affinity of stage-2 (see the
+ *      config below), then on_ready (whatever else must happen before
+ *      stage-2 runs);
  *   6. shutdown(SHUT_WR) of the init pipe: EOF is stage-2's go signal;
  *   7. wait for stage-2 (now the command) to exit.
  *
@@ -27,6 +29,7 @@
 #include <sys/types.h>
 
 #include "nsboot/bootstrap.h"
+#include "nsboot/cpulist.h"
 #include "nsboot/error.h"
 #include "nsboot/export.h"
 #include "nsboot/log.h"
@@ -67,6 +70,27 @@ struct nsb_parent_config {
 	 * released; non-zero aborts (stage-2 is killed). May be NULL. */
 	int (*on_ready)(void *ctx, const struct nsb_parent_result *res);
 	void *ready_ctx;
+
+	/*
+	 * Appended: CPU affinity and the cgroup, as runc does for an exec
+	 * (bootstrap-protocol.md §8). A NULL or empty (count 0) set is unset.
+	 *  - affinity_initial is set on the calling thread just before init is
+	 *    started, so every stage is born with it; the thread's own mask is
+	 *    restored right after (a failure to restore fails the run).
+	 *  - Once stage-0 has exited, stage-2 is written to cgroup/cgroup.procs
+	 *    (v1 or v2; NULL: it stays where it was born).
+	 *  - Right after that move, affinity_final is applied to stage-2; when
+	 *    neither mask is set and stage-2 was moved, an all-ones mask resets
+	 *    it to every CPU the cgroup allows (without a move nothing is reset:
+	 *    the command keeps the caller's mask, as with nsenter). Only then
+	 *    on_ready, then the go signal.
+	 * Masks of any size up to NSB_CPU_MAX work (no cpu_set_t limit). An
+	 * empty cgroup path, one too long for PATH_MAX, or a set whose highest
+	 * CPU is out of range is INVALID_ARGUMENT before anything starts.
+	 */
+	const struct nsb_cpuset *affinity_initial;
+	const struct nsb_cpuset *affinity_final;
+	const char *cgroup;
 };
 
 /*

@@ -24,6 +24,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -96,6 +97,14 @@ struct nsb_sys {
 	int (*setresuid)(void *ctx, uid_t r, uid_t e, uid_t s);
 	int (*setresgid)(void *ctx, gid_t r, gid_t e, gid_t s);
 	int (*setgroups)(void *ctx, size_t size, const gid_t *list);
+
+	/* appended: CPU affinity of a task (the parent side, parent.h); @size
+	 * bytes of mask, any length (the kernel reads what it needs) */
+	int (*sched_setaffinity)(void *ctx, pid_t pid, size_t size, const void *mask);
+
+	/* appended: fd passing over a unix socket (runc-1.1 mount sources, SCM_RIGHTS) */
+	ssize_t (*sendmsg)(void *ctx, int fd, const struct msghdr *msg, int flags);
+	ssize_t (*recvmsg)(void *ctx, int fd, struct msghdr *msg, int flags);
 };
 
 /* nsb_sys_default - the real system calls; a static table, never NULL. */
