@@ -1207,6 +1207,30 @@ static void test_every_call_site_was_failed(void **state)
 			executed[i] |= SH->executed[i];
 		}
 	}
+	/*
+	 * A cleanup site runs only after another call failed, and the fault
+	 * loops count calls across processes whose interleaving varies, so they
+	 * may miss it in one run. Reach each one deterministically: fail every
+	 * other site in turn by index with cleanups failing too.
+	 */
+	for (size_t i = 0; i < nsites; i++) {
+		if (sites_failed[i] || sites[i]->kind != NSB_SITE_CLEANUP)
+			continue;
+		for (size_t j = 0; j < nsites && !sites_failed[i]; j++) {
+			for (size_t s = 0; s < NSCEN && !sites_failed[i]; s++) {
+				struct outcome o;
+				fk_reset(SH);
+				SH->fail_site = (int)j;
+				SH->fail_cleanup = true;
+				(void)snprintf(current, sizeof(current),
+				               "cleanup site %s:%d after %s:%d in %s", sites[i]->file,
+				               sites[i]->line, sites[j]->file, sites[j]->line,
+				               scenarios[s].fk.name);
+				run_once(&scenarios[s], &o, NULL);
+				executed[i] |= SH->executed[i];
+			}
+		}
+	}
 	for (size_t i = 0; i < nsites; i++) {
 		if (!sites_failed[i])
 			print_error("never failed: %s() at %s:%d (%s)\n", sites[i]->call, sites[i]->file,
