@@ -27,6 +27,8 @@
  * text goes on is IDMAP_TOO_LONG, so any problem before the limit still
  * wins.
  */
+#include <string.h>
+
 #include "cursor.h"
 #include "internal.h"
 #include "nsboot/payload.h"
@@ -76,20 +78,71 @@ static bool overlaps(uint32_t a, uint32_t as, uint32_t b, uint32_t bs)
 	return (uint64_t)a <= (uint64_t)b + bs - 1u && (uint64_t)b <= (uint64_t)a + as - 1u;
 }
 
-/* check_extent - size, wrap, and overlap with the @count extents before it. */
-static enum nsb_err check_extent(const struct nsb_idmap *map, const struct nsb_idmap_extent *e, size_t line,
-                                 size_t size_pos, struct nsb_error *err)
+/* Sorted views of the extents accepted so far, one per side: indices into
+ * map->extents ordered by start. Accepted extents are disjoint, so a new one
+ * overlaps some extent iff it overlaps its predecessor or successor. */
+struct sorted {
+	uint16_t idx[NSB_IDMAP_MAX_EXTENTS];
+};
+
+static uint32_t side_start(const struct nsb_idmap_extent *e, int host)
 {
+	return host ? e->host_id : e->container_id;
+}
+
+/* find - position of the first extent whose start is > @start. */
+static size_t find(const struct nsb_idmap *map, const struct sorted *s, size_t n, int host, uint32_t start)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2u;
+		if (side_start(&map->extents[s->idx[mid]], host) <= start)
+			lo = mid + 1u;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool side_overlaps(const struct nsb_idmap *map, const struct sorted *s, int host,
+                          const struct nsb_idmap_extent *e, size_t *at)
+{
+	size_t n = map->count, k = find(map, s, n, host, side_start(e, host));
+	uint32_t st = side_start(e, host);
+	*at = k;
+	if (k > 0) {
+		const struct nsb_idmap_extent *p = &map->extents[s->idx[k - 1]];
+		if (overlaps(side_start(p, host), p->size, st, e->size))
+			return true;
+	}
+	if (k < n) {
+		const struct nsb_idmap_extent *q = &map->extents[s->idx[k]];
+		if (overlaps(side_start(q, host), q->size, st, e->size))
+			return true;
+	}
+	return false;
+}
+
+static void insert(struct sorted *s, size_t n, size_t at, uint16_t idx)
+{
+	memmove(&s->idx[at + 1], &s->idx[at], (n - at) * sizeof(s->idx[0]));
+	s->idx[at] = idx;
+}
+
+/* check_extent - size, wrap, and overlap with the @count extents before it. */
+static enum nsb_err check_extent(const struct nsb_idmap *map, struct sorted sides[2],
+                                 const struct nsb_idmap_extent *e, size_t line, size_t size_pos,
+                                 struct nsb_error *err)
+{
+	size_t at[2];
 	if (e->size == 0)
 		return nsb_payload_fail(err, NSB_ERR_IDMAP_ZERO_SIZE, size_pos);
 	if (wraps(e->container_id, e->size) || wraps(e->host_id, e->size))
 		return nsb_payload_fail(err, NSB_ERR_IDMAP_RANGE_WRAP, line);
-	for (size_t i = 0; i < map->count; i++) {
-		const struct nsb_idmap_extent *p = &map->extents[i];
-		if (overlaps(p->container_id, p->size, e->container_id, e->size) ||
-		    overlaps(p->host_id, p->size, e->host_id, e->size))
-			return nsb_payload_fail(err, NSB_ERR_IDMAP_OVERLAP, line);
-	}
+	if (side_overlaps(map, &sides[0], 0, e, &at[0]) || side_overlaps(map, &sides[1], 1, e, &at[1]))
+		return nsb_payload_fail(err, NSB_ERR_IDMAP_OVERLAP, line);
+	insert(&sides[0], map->count, at[0], (uint16_t)map->count);
+	insert(&sides[1], map->count, at[1], (uint16_t)map->count);
 	return NSB_OK;
 }
 
@@ -97,6 +150,7 @@ enum nsb_err nsb_idmap_parse(const char *text, size_t len, struct nsb_idmap *out
 {
 	/* The cursor sees at most the page limit; see at_end(). */
 	struct nsb_cur c = nsb_cur_init(text, len < NSB_IDMAP_TEXT_MAX ? len : NSB_IDMAP_TEXT_MAX);
+	struct sorted sides[2];
 
 	if (!out || (!text && len > 0))
 		return nsb_payload_fail(err, NSB_ERR_INVALID_ARGUMENT, 0);
@@ -116,7 +170,7 @@ enum nsb_err nsb_idmap_parse(const char *text, size_t len, struct nsb_idmap *out
 		if (rc == NSB_OK)
 			rc = field(&c, len, '\n', &e.size, &size_pos, err);
 		if (rc == NSB_OK)
-			rc = check_extent(out, &e, line, size_pos, err);
+			rc = check_extent(out, sides, &e, line, size_pos, err);
 		if (rc != NSB_OK)
 			return rc;
 		out->extents[out->count++] = e;
