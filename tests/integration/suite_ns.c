@@ -17,6 +17,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -87,6 +88,29 @@ static void *waiter_main(void *p)
 	return NULL;
 }
 
+/*
+ * wait_single_threaded - pthread_join returns once the kernel clears the
+ * thread's tid, which happens before the thread has left the thread group
+ * and dropped its fs_struct; until then setns(user or mnt) still sees a
+ * multithreaded caller (EINVAL: seen once in the 6.12 guest). Wait until
+ * /proc/self/task lists one task, for at most two seconds.
+ */
+static void wait_single_threaded(void)
+{
+	for (int i = 0; i < 2000; i++) {
+		DIR *d = opendir("/proc/self/task");
+		int n = 0;
+		if (d == NULL)
+			return;
+		for (struct dirent *e; (e = readdir(d)) != NULL;)
+			n += e->d_name[0] != '.';
+		(void)closedir(d);
+		if (n <= 1)
+			return;
+		(void)usleep(1000);
+	}
+}
+
 static int waiter_start(struct waiter *w)
 {
 	if (pipe2(w->fds, O_CLOEXEC) != 0) {
@@ -102,6 +126,7 @@ static void waiter_stop(struct waiter *w)
 	(void)close(w->fds[1]);
 	if (w->running) {
 		(void)pthread_join(w->thread, NULL);
+		wait_single_threaded();
 	}
 	(void)close(w->fds[0]);
 	w->running = false;
