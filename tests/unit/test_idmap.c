@@ -17,25 +17,9 @@ static enum nsb_err parse(const char *s, struct nsb_error *e)
 	return nsb_idmap_parse(s, strlen(s), &map, e);
 }
 
-#define assert_parse_err(s, want, p)                                                                     \
-	do {                                                                                             \
-		struct nsb_error e_;                                                                     \
-		enum nsb_err rc_ = parse((s), &e_);                                                      \
-		if (rc_ != (want) || e_.code != (want) ||                                                \
-		    ((uint32_t)(p) != NSBT_ANY && e_.pos != (uint32_t)(p))) {                            \
-			fail_msg("\"%s\": got %s/%s pos %u, wanted %s pos %u", (s), nsb_error_name(rc_), \
-			         nsb_error_name(e_.code), e_.pos, nsb_error_name(want), (unsigned)(p));  \
-		}                                                                                        \
-	} while (0)
+#define assert_parse_err(s, want, p) NSBT_PARSE_CHECK((s), (want), (p))
 
-#define assert_parse_ok(s)                                                                              \
-	do {                                                                                            \
-		struct nsb_error e_;                                                                    \
-		enum nsb_err rc_ = parse((s), &e_);                                                     \
-		if (rc_ != NSB_OK) {                                                                    \
-			fail_msg("\"%s\": got %s pos %u, wanted OK", (s), nsb_error_name(rc_), e_.pos); \
-		}                                                                                       \
-	} while (0)
+#define assert_parse_ok(s) NSBT_PARSE_CHECK((s), NSB_OK, 0)
 
 /* "i i+1000 1\n" for i in [0, n): @n disjoint one-id extents, canonical text; caller frees */
 static char *lines(size_t n)

@@ -38,6 +38,17 @@ void nsbt_check_err(enum nsb_err rc, const struct nsb_error *err, enum nsb_err c
 	_fail(file, line);
 }
 
+void nsbt_check_parse(const char *input, enum nsb_err rc, const struct nsb_error *err, enum nsb_err want,
+                      uint32_t pos, const char *file, int line)
+{
+	if (want == NSB_OK ? rc == NSB_OK
+	                   : rc == want && err->code == want && (pos == NSBT_ANY || err->pos == pos))
+		return;
+	print_error("\"%s\": got %s/%s pos %u, wanted %s pos %u (%u = any)\n", input, nsb_error_name(rc),
+	            nsb_error_name(err->code), err->pos, nsb_error_name(want), pos, NSBT_ANY);
+	_fail(file, line);
+}
+
 void nsbt_check_ok(enum nsb_err rc, const struct nsb_error *err, const char *file, int line)
 {
 	if (rc == NSB_OK) {

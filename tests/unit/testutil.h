@@ -60,6 +60,22 @@ void nsbt_check_err(enum nsb_err rc, const struct nsb_error *err, enum nsb_err c
 #define assert_nsb_ok(rc, err) nsbt_check_ok((rc), &(err), __FILE__, __LINE__)
 void nsbt_check_ok(enum nsb_err rc, const struct nsb_error *err, const char *file, int line);
 
+/*
+ * nsbt_check_parse - the verdict of a payload parser on @input: @want (NSB_OK
+ * or an error code, which rc and err->code must both be) at @pos
+ * (NSBT_ANY skips it; ignored for NSB_OK). The per-module assert_*_ok/_err
+ * macros of the parser tests call this with __FILE__/__LINE__.
+ */
+void nsbt_check_parse(const char *input, enum nsb_err rc, const struct nsb_error *err, enum nsb_err want,
+                      uint32_t pos, const char *file, int line);
+/* NSBT_PARSE_CHECK - run the test file's own `parse(s, &err)` on @s and check it. */
+#define NSBT_PARSE_CHECK(s, want, p)                                                        \
+	do {                                                                                \
+		struct nsb_error e_;                                                        \
+		enum nsb_err rc_ = parse((s), &e_);                                         \
+		nsbt_check_parse((s), rc_, &e_, (want), (uint32_t)(p), __FILE__, __LINE__); \
+	} while (0)
+
 /* tdecode - nsb_decode of an exact heap copy of @m (after mb_finish or not:
  * the header is sent as it stands) in @dialect, default cap. @err poisoned
  * first. The views in @out stay valid until the next tdecode/mb_free of @m. */
