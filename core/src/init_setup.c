@@ -14,13 +14,12 @@
 #include "init_affinity.h"
 #include "init_internal.h"
 
-/* _LIBCONTAINER_* integers: decimal digits only, value in [0, INT_MAX].
- * @s is never NULL: an unset variable is handled by each caller. */
-static bool parse_env_int(const char *s, int *out)
+/* nsb_env_int - see init.h. */
+bool nsb_env_int(const char *s, int *out)
 {
 	long v = 0;
 
-	if (*s == '\0')
+	if (s == NULL || *s == '\0')
 		return false;
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
@@ -35,7 +34,7 @@ static bool parse_env_int(const char *s, int *out)
 
 static enum nsb_step env_fd(struct nsb_exec *ex, const char *name, const char *value, int *fd)
 {
-	if (!parse_env_int(value, fd))
+	if (!nsb_env_int(value, fd))
 		return nsb_xfail(ex, NSB_ERR_ENV_INVALID, "bad value for %s=%s", name, value);
 	/* Ours from now on: never inherited by the command stage-2 execs. */
 	if (NSB_CALL(ex, fcntl, *fd, F_SETFD, FD_CLOEXEC) < 0)
@@ -53,7 +52,7 @@ static enum nsb_step setup_env(struct nsb_exec *ex)
 		ex->logfd = -1;
 		return NSB_STEP_FAIL;
 	}
-	if (cfg->loglevel != NULL && !parse_env_int(cfg->loglevel, &ex->loglevel)) {
+	if (cfg->loglevel != NULL && !nsb_env_int(cfg->loglevel, &ex->loglevel)) {
 		ex->loglevel = NSB_LOG_DEBUG;
 		return nsb_xfail(ex, NSB_ERR_ENV_INVALID, "bad value for _LIBCONTAINER_LOGLEVEL=%s",
 		                 cfg->loglevel);

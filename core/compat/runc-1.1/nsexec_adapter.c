@@ -40,24 +40,6 @@ int ensure_cloned_binary(void);
 /* Called by nsenter.go's constructor; the only symbol runc needs from this file. */
 void nsexec(void);
 
-/* A decimal in [0, INT_MAX], digits only: the executor's rule for every _LIBCONTAINER_* fd. */
-static bool parse_fd(const char *s, int *out)
-{
-	long v = 0;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (*s - '0');
-		if (v > INT_MAX)
-			return false;
-	}
-	*out = (int)v;
-	return true;
-}
-
 /* Report like the executor does, then exit 1: nothing of the init has started yet. */
 static void fatal(const char *logpipe, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
@@ -75,7 +57,7 @@ static void fatal(const char *logpipe, const char *fmt, ...)
 	va_end(ap);
 	size_t len = n < 0 ? 0 : (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
 
-	if (parse_fd(logpipe, &logfd)) {
+	if (nsb_env_int(logpipe, &logfd)) {
 		char line[NSB_LOG_LINE_MAX];
 		size_t ll = nsb_log_format(line, sizeof(line), NSB_LOG_FATAL, NSB_LOG_STAGE_SETUP,
 		                           (long)getpid(), text, len);
@@ -178,8 +160,8 @@ void nsexec(void)
 			fatal(logpipe, "malformed _LIBCONTAINER_MOUNT_FDS env var: %s", why);
 		/* A mount fd put on top of the init or log pipe would cut the runtime off. */
 		int initfd = -1, logfd = -1;
-		(void)parse_fd(initpipe, &initfd);
-		(void)parse_fd(logpipe, &logfd);
+		(void)nsb_env_int(initpipe, &initfd);
+		(void)nsb_env_int(logpipe, &logfd);
 		for (size_t i = 0; i < mount_fd_count; i++)
 			if (mount_fds[i] >= 0 && (mount_fds[i] == initfd || mount_fds[i] == logfd))
 				fatal(logpipe, "_LIBCONTAINER_MOUNT_FDS: fd %d is the init or log pipe",

@@ -91,6 +91,14 @@ struct nsb_init_config {
  */
 NSB_API int nsb_init_run(const struct nsb_init_config *cfg);
 
+/*
+ * nsb_env_int - the rule for every _LIBCONTAINER_* integer: decimal digits
+ * only (no sign, no spaces), value in [0, INT_MAX]. Returns false for NULL,
+ * "" and anything else; *out is set only on success. Exported so that a
+ * runtime adapter checks the variables it reads itself by the same rule.
+ */
+NSB_API bool nsb_env_int(const char *s, int *out);
+
 NSB_END_DECLS
 
 #endif /* NSBOOT_INIT_H */
