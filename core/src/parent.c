@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -298,11 +299,19 @@ static enum nsb_err read_setup_byte(struct parent *p)
 	return NSB_OK;
 }
 
-/* Read the pid line byte by byte: nothing after its '\n' is ours to take. */
+/*
+ * Read what there is of the pid line. Nothing after its '\n' is ours to
+ * take (a runtime goes on using the init pipe), so the bytes are peeked
+ * first and only those up to the '\n' are consumed: two calls per wakeup,
+ * where one read per byte was one poll and one read per byte.
+ */
 static enum nsb_err read_pidline(struct parent *p)
 {
-	char c;
-	ssize_t n = NSB_CALL(p, read, p->initfd, &c, 1);
+	char buf[PID_LINE_MAX + 1]; /* the most that can still be ours: the rest of the line and '\n' */
+	size_t room = sizeof(p->pidline) - p->pidline_len + 1;
+	struct iovec iov = {buf, room};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n = NSB_CALL(p, recvmsg, p->initfd, &mh, MSG_PEEK);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return NSB_OK;
@@ -314,17 +323,25 @@ static enum nsb_err read_pidline(struct parent *p)
 		p->pidline_done = true;
 		return NSB_OK;
 	}
-	if (c == '\n') {
-		struct nsb_error perr;
-		p->pidline_done = true;
-		if (nsb_parse_pid_json(p->pidline, p->pidline_len, &p->res->stage1, &p->res->stage2, &perr) !=
-		    NSB_OK)
-			return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line from stage-0 is malformed");
-		return NSB_OK;
-	}
-	if (p->pidline_len == sizeof(p->pidline))
+	const char *nl = memchr(buf, '\n', (size_t)n);
+	size_t take = nl != NULL ? (size_t)(nl - buf) + 1 : (size_t)n;
+	/* only we read this socket: the peeked bytes are there to take */
+	ssize_t got = NSB_CALL(p, read, p->initfd, buf, take);
+	if (got < 0)
+		return fail_sys(p, "read the pid line");
+	if ((size_t)got != take)
+		return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line changed between peek and read");
+	size_t text = nl != NULL ? take - 1 : take;
+	if (p->pidline_len + text > sizeof(p->pidline))
 		return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line from stage-0 is too long");
-	p->pidline[p->pidline_len++] = c;
+	memcpy(p->pidline + p->pidline_len, buf, text);
+	p->pidline_len += text;
+	if (nl == NULL)
+		return NSB_OK;
+	struct nsb_error perr;
+	p->pidline_done = true;
+	if (nsb_parse_pid_json(p->pidline, p->pidline_len, &p->res->stage1, &p->res->stage2, &perr) != NSB_OK)
+		return fail_code(p, NSB_ERR_JSON_SYNTAX, "the pid line from stage-0 is malformed");
 	return NSB_OK;
 }
 
@@ -377,11 +394,18 @@ static enum nsb_err run_until_stage0_exits(struct parent *p)
 			fds[nfds] = (struct pollfd){p->pidfd, POLLIN, 0};
 			pf = (int)nfds++;
 		}
-		int timeout = p->pidfd >= 0 || gone ? -1 : 20;
-		if (NSB_CALL(p, poll, fds, nfds, timeout) < 0) {
+		/* Once stage-0 is gone, its pid line is in the pipe or never comes
+		 * (stage-2 holds the pipe open, waiting for us): don't wait. */
+		int timeout = gone ? 0 : p->pidfd >= 0 ? -1 : 20;
+		int ready = NSB_CALL(p, poll, fds, nfds, timeout);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail_sys(p, "wait for init");
+		}
+		if (ready == 0 && gone) {
+			p->pidline_done = true; /* not reported: run() says so */
+			break;
 		}
 		if (in >= 0 && fds[in].revents != 0)
 			rc = p->await_setup_byte ? read_setup_byte(p)
