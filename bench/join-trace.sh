@@ -11,7 +11,8 @@
 # sys_enter/exit_setns of the run's process tree (options/event-fork). The
 # kernel stamps every event itself (µs resolution, nothing is slowed down the
 # way strace slows every syscall), and the process tree tells the roles apart:
-# the command (depth 1), nsboot init = stage-0 (2), stage-1 (3), stage-2 (4);
+# the command (depth 1), its forked child running the init = stage-0 (2),
+# stage-1 (3), stage-2 (4);
 # for nsenter, its child (2). Prints a markdown table of the median of each
 # phase over the runs. A run starts at the command's execve (the driver
 # shell's fork is not counted). Needs root; exits 3 without tracefs.
@@ -91,8 +92,7 @@ phases() {
 			i = child_of[p]; s1 = child_of[i]; s2 = child_of[s1]
 			if (i == "" || s1 == "" || s2 == "" || !(s2 in exit_t)) { bad++; return }
 			add(1, fork_t[i] - t0)
-			add(2, exec_t[i] - fork_t[i])
-			add(3, fork_t[s1] - exec_t[i])
+			add(2, fork_t[s1] - fork_t[i])
 			add(4, fork_t[s2] - fork_t[s1])
 			add(5, (s1 in setns_out) ? setns_out[s1] - setns_in[s1] : 0)
 			add(6, exe_enter[s2] - fork_t[s2])
@@ -187,14 +187,13 @@ row() { # label key [nsenter?]
 echo "| phase (µs; median of all $(get "$NB" runs) / $(get "$NE" runs) runs, and of the faster half) | nsboot exec | faster half | nsenter -a | faster half |"
 echo "|---|---:|---:|---:|---:|"
 row "1. command starts (execve, ld.so, main) until nsboot forks init / nsenter calls setns" 1
-row "2. init: fork until \`nsboot init\` is exec'd (child side of fork, execve of /proc/self/exe)" 2 no
-row "3. stage-0: ld.so, read + decode bootstrap, socketpairs, clone stage-1" 3 no
-row "4. stage-1: open + NS_GET_NSTYPE + setns, clone stage-2 (nsenter: setns done until fork)" 4
-row "5. ... of which setns itself (nsboot: one setns(pidfd); nsenter: 7 setns)" 5
-row "6. forked until execve of /bin/true (nsboot: pid line, GRANDCHILD, CHILD_FINISH, init pipe closed)" 6
-row "7. execve of /bin/true (kernel)" 7
-row "8. /bin/true runs and exits" 8
-row "9. exit of /bin/true until the command exits (reap)" 9
+row "2. stage-0 (the forked child): read + decode bootstrap, socketpairs, clone stage-1" 2 no
+row "3. stage-1: open + NS_GET_NSTYPE + setns, clone stage-2 (nsenter: setns done until fork)" 4
+row "4. ... of which setns itself (nsboot: one setns(pidfd); nsenter: 7 setns)" 5
+row "5. forked until execve of /bin/true (nsboot: pid line, GRANDCHILD, CHILD_FINISH, init pipe closed)" 6
+row "6. execve of /bin/true (kernel)" 7
+row "7. /bin/true runs and exits" 8
+row "8. exit of /bin/true until the command exits (reap)" 9
 row "total, execve of the command to its exit" 10
 [ "$(get "$NB" bad)" = 0 ] && [ "$(get "$NE" bad)" = 0 ] ||
 	echo "join-trace: $(get "$NB" bad) nsboot and $(get "$NE" bad) nsenter runs could not be attributed (see $OUT/trace.*)" >&2

@@ -5,7 +5,8 @@
 # `nsboot exec`: join namespaces made with unshare(1) and compare inodes,
 # create a user namespace with maps, raise oom_score_adj, set time offsets,
 # fail cleanly on a path of the wrong type, a path that is no namespace and
-# a malformed bootstrap, and hand the command nothing but stdio.
+# a malformed bootstrap, and hand the command nothing but stdio (nor
+# `nsboot exec` anything of its own).
 # Exit 0 passed, 1 failed, 77 skipped (see lib.sh for NSB_MUST_WORK).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -159,6 +160,19 @@ case_stage2_fds() {
 	expect_eq "fds the command holds" "$OUT" "0 1 2 3 "
 }
 
+# nsboot exec runs init in its own forked child: what that child held of
+# nsboot's (fds, the runtime's variables) must not reach CMD. Compared with
+# the same command started by this shell, which passes on whatever fds the
+# test harness left open.
+case_exec_handover() {
+	local probe="ls /proc/self/fd | tr '\n' ' '; env | grep -c '^_LIBCONTAINER_'; : $MARK" want got
+	want=$(env -u _LIBCONTAINER_INITPIPE sh -c "$probe" 2>&1)
+	got=$(_LIBCONTAINER_INITPIPE=9 _LIBCONTAINER_STATEDIR=/nonexistent "$NSBOOT" exec -- sh -c "$probe" 2>&1)
+	expect_eq "exit status" $? 0 || return 1
+	expect_eq "fds and _LIBCONTAINER_ variables CMD got" "$got" "$want" || return 1
+	no_leftovers
+}
+
 case_exec_exit_status() {
 	"$NSBOOT" exec -- sh -c "exit 7; : $MARK"
 	expect_eq "exit status passed on" $? 7 || return 1
@@ -178,4 +192,5 @@ run_case "wrong type, not a namespace, missing path" case_bad_paths
 run_case "malformed bootstrap" case_malformed_bootstrap
 run_case "stage-2 leaves the command nothing but stdio" case_stage2_fds
 run_case "nsboot exec exit statuses" case_exec_exit_status
+run_case "nsboot exec hands CMD no fd and no _LIBCONTAINER_ variable of its own" case_exec_handover
 finish
