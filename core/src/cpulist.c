@@ -157,15 +157,23 @@ size_t nsb_cpulist_format(const struct nsb_cpuset *set, char *buf, size_t cap)
 	uint32_t cpu = 0;
 	bool first = true;
 
+	/* From the bits alone (count and highest are not trusted here), a
+	 * whole word at a time where it is all clear or all set. */
 	while (set && cpu <= NSB_CPU_MAX) {
 		uint32_t lo, hi;
+		if (cpu % 64u == 0 && set->bits[cpu / 64u] == 0) {
+			cpu += 64u;
+			continue;
+		}
 		if (!nsb_cpuset_has(set, cpu)) {
 			cpu++;
 			continue;
 		}
 		lo = hi = cpu;
-		while (hi < NSB_CPU_MAX && nsb_cpuset_has(set, hi + 1u))
-			hi++;
+		while (hi < NSB_CPU_MAX && nsb_cpuset_has(set, hi + 1u)) {
+			uint32_t next = hi + 1u;
+			hi += next % 64u == 0 && set->bits[next / 64u] == ~(uint64_t)0 ? 64u : 1u;
+		}
 		if (!first)
 			nsb_out_char(&o, ',');
 		first = false;
