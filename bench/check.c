@@ -92,7 +92,7 @@ struct tally {
 static void compare(struct tally *t, const unsigned char *buf, size_t len, const char *what)
 {
 	for (int d = NSB_DIALECT_RUNC_1_2; d <= NSB_DIALECT_RUNC_1_1; d++) {
-		struct nsb_decode_opts opts = {(enum nsb_dialect)d, 0};
+		struct nsb_decode_opts opts = {.dialect = (enum nsb_dialect)d};
 		struct nsb_error ex, ey;
 		enum nsb_err rx = nsb_decode(buf, len, &opts, t->x, &ex);
 		enum nsb_err ry = mnl_peer_decode(buf, len, &opts, t->y, &ey);

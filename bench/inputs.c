@@ -152,10 +152,12 @@ static int build_big(struct bench_input *in)
 int inputs_build(const char *capture_path, struct bench_input in[BENCH_INPUTS])
 {
 	memset(in, 0, sizeof(*in) * BENCH_INPUTS);
-	in[0] = (struct bench_input){'a', "runc exec (real capture)", NULL, 0, {NSB_DIALECT_RUNC_1_2, 0}};
+	in[0] = (struct bench_input){
+	        'a', "runc exec (real capture)", NULL, 0, {.dialect = NSB_DIALECT_RUNC_1_2}};
 	in[1] = (struct bench_input){
-	        'b', "userns, 340-line uid+gid maps", NULL, 0, {NSB_DIALECT_RUNC_1_2, 0}};
-	in[2] = (struct bench_input){'c', "64 KiB: 7 ns paths + helpers", NULL, 0, {NSB_DIALECT_RUNC_1_2, 0}};
+	        'b', "userns, 340-line uid+gid maps", NULL, 0, {.dialect = NSB_DIALECT_RUNC_1_2}};
+	in[2] = (struct bench_input){
+	        'c', "64 KiB: 7 ns paths + helpers", NULL, 0, {.dialect = NSB_DIALECT_RUNC_1_2}};
 	in[0].buf = read_file(capture_path, &in[0].len);
 	if (!in[0].buf)
 		return -1;

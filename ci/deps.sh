@@ -8,7 +8,7 @@
 set -euo pipefail
 
 declare -A GROUP=(
-  [build]="cmake ninja-build gcc clang libclang-rt-14-dev libcmocka-dev libcjson-dev libjansson-dev pkg-config"
+  [build]="cmake ninja-build gcc clang libclang-rt-14-dev libcmocka-dev libcjson-dev libjansson-dev libmnl-dev pkg-config"
   [test]="bats python3 util-linux valgrind"
   [fuzz]="afl++ llvm-14 zip gnuplot-nox"
   [lint]="clang-tidy clang-format cppcheck"
