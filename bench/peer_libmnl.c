@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "peers.h"
@@ -302,7 +303,13 @@ static enum nsb_err decode(const unsigned char *msg, size_t len, const struct ns
 
 	if (!out || (!msg && len > 0) || (dialect != NSB_DIALECT_RUNC_1_2 && dialect != NSB_DIALECT_RUNC_1_1))
 		return fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
-	memset(out, 0, sizeof(*out));
+	/* Zero what nsb_decode zeroes, so the race is about the walk: the id
+	 * maps' extent arrays (8,160 bytes) are only read up to their count. */
+	memset(out, 0, offsetof(struct nsb_bootstrap, uid_map.extents));
+	memset(&out->uid_map_text, 0,
+	       offsetof(struct nsb_bootstrap, gid_map.extents) -
+	               offsetof(struct nsb_bootstrap, uid_map_text));
+	memset(&out->setgroup, 0, sizeof(*out) - offsetof(struct nsb_bootstrap, setgroup));
 	out->dialect = dialect;
 	rc = header(msg, len, cap, out, err);
 	if (rc != NSB_OK)

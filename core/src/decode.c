@@ -48,6 +48,7 @@
  * The decoder never allocates and never writes outside *out; views in
  * *out point into the caller's buffer.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -437,6 +438,25 @@ static enum nsb_err check_header(const unsigned char *msg, size_t len, uint32_t 
 	return NSB_OK;
 }
 
+/*
+ * clear_output - zero *out except the two extent arrays: 8,160 of its
+ * 8,584 bytes, which nothing reads past each map's count (bootstrap.h).
+ * Zeroing them was three quarters of the instructions of decoding a
+ * typical message.
+ */
+static void clear_output(struct nsb_bootstrap *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	const size_t uid_x = offsetof(struct nsb_bootstrap, uid_map.extents);
+	const size_t uid_end = offsetof(struct nsb_bootstrap, uid_map) + sizeof(out->uid_map);
+	const size_t gid_x = offsetof(struct nsb_bootstrap, gid_map.extents);
+	const size_t gid_end = offsetof(struct nsb_bootstrap, gid_map) + sizeof(out->gid_map);
+
+	memset(o, 0, uid_x);
+	memset(o + uid_end, 0, gid_x - uid_end);
+	memset(o + gid_end, 0, sizeof(*out) - gid_end);
+}
+
 static enum nsb_err decode(const unsigned char *msg, size_t len, const struct nsb_decode_opts *opts,
                            struct nsb_bootstrap *out, struct nsb_error *err)
 {
@@ -447,7 +467,7 @@ static enum nsb_err decode(const unsigned char *msg, size_t len, const struct ns
 
 	if (!out || (!msg && len > 0) || (unsigned)dialect >= DIALECT_COUNT)
 		return nsb_fail(err, NSB_ERR_INVALID_ARGUMENT, 0, NSB_ATTR_NONE, 0);
-	memset(out, 0, sizeof(*out));
+	clear_output(out);
 	out->dialect = dialect;
 	rc = check_header(msg, len, cap, out, err);
 	if (rc != NSB_OK)

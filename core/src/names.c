@@ -14,16 +14,21 @@
 
 struct ns_type_info {
 	const char *name;
+	size_t len; /* strlen(name): every path of a bootstrap is looked up */
 	uint32_t flag;
 };
+
+/* clang-format off */
+#define NS_TYPE(name, flag) {name, sizeof(name) - 1u, flag}
+/* clang-format on */
 
 /* Flag values are the kernel's CLONE_NEW* constants (uapi/linux/sched.h);
  * their union is NSB_CLONE_NS_MASK. */
 static const struct ns_type_info ns_types[NSB_NS_COUNT] = {
-        [NSB_NS_USER] = {"user", 0x10000000u},     [NSB_NS_IPC] = {"ipc", 0x08000000u},
-        [NSB_NS_UTS] = {"uts", 0x04000000u},       [NSB_NS_NET] = {"net", 0x40000000u},
-        [NSB_NS_PID] = {"pid", 0x20000000u},       [NSB_NS_MNT] = {"mnt", 0x00020000u},
-        [NSB_NS_CGROUP] = {"cgroup", 0x02000000u}, [NSB_NS_TIME] = {"time", 0x00000080u},
+        [NSB_NS_USER] = NS_TYPE("user", 0x10000000u),     [NSB_NS_IPC] = NS_TYPE("ipc", 0x08000000u),
+        [NSB_NS_UTS] = NS_TYPE("uts", 0x04000000u),       [NSB_NS_NET] = NS_TYPE("net", 0x40000000u),
+        [NSB_NS_PID] = NS_TYPE("pid", 0x20000000u),       [NSB_NS_MNT] = NS_TYPE("mnt", 0x00020000u),
+        [NSB_NS_CGROUP] = NS_TYPE("cgroup", 0x02000000u), [NSB_NS_TIME] = NS_TYPE("time", 0x00000080u),
 };
 
 static const char *const dialect_names[] = {
@@ -53,8 +58,7 @@ bool nsb_ns_type_from_name(const char *name, size_t len, enum nsb_ns_type *out)
 	if (!name || !out)
 		return false;
 	for (unsigned i = 0; i < NSB_NS_COUNT; i++) {
-		size_t n = strlen(ns_types[i].name);
-		if (n == len && memcmp(name, ns_types[i].name, n) == 0) {
+		if (ns_types[i].len == len && memcmp(name, ns_types[i].name, len) == 0) {
 			*out = (enum nsb_ns_type)i;
 			return true;
 		}

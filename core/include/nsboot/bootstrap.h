@@ -133,7 +133,9 @@ struct nsb_decode_opts {
  * nsb_decode - decode and validate exactly one message.
  * @buf, @len: the whole message, nothing more (len must equal nlmsg_len).
  * @opts:      NULL for the defaults.
- * @out:       filled on success; contents unspecified on failure.
+ * @out:       filled on success; contents unspecified on failure. Entries of
+ *             uid_map / gid_map past their count are not written (a map of
+ *             340 extents is 4 KiB; a typical message has one line).
  * @err:       may be NULL; on failure it says what, where and which attribute.
  *
  * Strict: every rule in README's table is checked before anything is

@@ -90,7 +90,7 @@ struct nsb_idmap_extent {
 
 struct nsb_idmap {
 	size_t count; /* 1..NSB_IDMAP_MAX_EXTENTS after a successful parse */
-	struct nsb_idmap_extent extents[NSB_IDMAP_MAX_EXTENTS];
+	struct nsb_idmap_extent extents[NSB_IDMAP_MAX_EXTENTS]; /* [count..] unspecified */
 };
 
 /*
