@@ -299,6 +299,132 @@ def timens_seeds():
         "edge-oom-newline": "5\n",
     }
 
+# The log pipe's line format (core/include/nsboot/log.h) and the pid line
+# (parent.h). Inputs of the `log` target start with a mode byte (fuzz/log.c):
+# 0 a log line, 1 level/stage/pid then a text to format, 2 a pid line,
+# 3 the same bytes to all three.
+LOG_LEVELS = ["panic", "fatal", "error", "warning", "info", "debug", "trace"]
+LOG_BODY_END = 4096 - 1 - 3 - 3  # the line up to its text: room for "...", tail, NUL
+
+
+def log_escape(b):
+    simple = {0x5c: b"\\\\", 0x22: b'\\"', 0x08: b"\\b", 0x0a: b"\\n", 0x0d: b"\\r",
+              0x09: b"\\t", 0x0c: b"\\f"}
+    if b in simple:
+        return simple[b]
+    if b < 0x20 or b == 0x7f:
+        return b"\\u%04x" % b
+    return bytes([b])
+
+
+def log_line(level, stage, pid, text):
+    """The line nsb_log_format writes (with its '\n'), cut as it cuts."""
+    if isinstance(text, str):
+        text = text.encode()
+    who = b"nsexec" if stage < 0 else b"nsexec-%d" % stage
+    line = b'{"level":"%s", "msg": "%s[%d]: ' % (LOG_LEVELS[level].encode(), who, pid)
+    for b in text:
+        e = log_escape(b)
+        if len(line) + len(e) > LOG_BODY_END:
+            line += b"..."
+            break
+        line += e
+    return line + b'"}\n'
+
+
+def log_parse_seed(level, stage, pid, text):
+    return b"\0" + log_line(level, stage, pid, text)[:-1]
+
+
+def log_format_seed(level, stage, pid, text):
+    if isinstance(text, str):
+        text = text.encode()
+    return b"\1" + bytes([(level + 1) % 256, (stage + 2) % 256]) + struct.pack("<q", pid) + text
+
+
+def log_seeds():
+    debug, fatal = LOG_LEVELS.index("debug"), LOG_LEVELS.index("fatal")
+    s = {}
+    # Lines nsboot's init wrote (`nsboot exec --log-level debug -- true`, as root).
+    real = [
+        (debug, -1, 15119, "=> nsexec container setup"),
+        (debug, -1, 15119, "bootstrap: 32 bytes, clone flags 0, 0 namespaces to join"),
+        (debug, 0, 15119, "forward stage-1 (15120) and stage-2 (15121) pids to the runtime"),
+        (debug, 1, 15120, "send RECVPID_PLS to stage-0"),
+        (debug, 2, 15121, "wait for the runtime to close the init pipe"),
+        (fatal, 2, 15654, "exec /nonexistent/x: execvp: No such file or directory"),
+        (fatal, 1, 15659, "join mnt namespace: /proc/self/ns/net is a namespace of type net "
+                          "(0x40000000): NS_TYPE_MISMATCH: the namespace file is of another type"),
+    ]
+    for i, (level, stage, pid, text) in enumerate(real):
+        s["valid-real-%d" % i] = log_parse_seed(level, stage, pid, text)
+        s["valid-format-real-%d" % i] = log_format_seed(level, stage, pid, text)
+    for level, name in enumerate(LOG_LEVELS):
+        s["valid-level-" + name] = log_parse_seed(level, level % 4 - 1, 1, "x")
+    escapes = "quote \" backslash \\ nl \n cr \r tab \t bs \b ff \f esc \x1b del \x7f nul \0 end"
+    s["valid-escapes"] = log_parse_seed(debug, 1, 42, escapes)
+    s["valid-format-escapes"] = log_format_seed(debug, 1, 42, escapes)
+    s["valid-format-every-byte"] = log_format_seed(4, 0, 7, bytes(range(256)))
+    s["valid-utf8-raw"] = log_parse_seed(4, 2, 9, "caf\u00e9 \u20ac")
+    s["valid-empty-text"] = log_parse_seed(4, -1, 1, "")
+    s["valid-format-negative-pid"] = log_format_seed(2, 0, -(2 ** 63), "min")
+    s["valid-format-max-pid"] = log_format_seed(2, 2, 2 ** 63 - 1, "max")
+    # Readers accept any JSON escape (but surrogates) and any message.
+    s["valid-json-escapes"] = b'\0{"level":"info", "msg": "nsexec[1]: \\/ \\u0041 \\u001B \\u00e9 \\u20AC"}'
+    s["valid-nul-escape"] = b'\0{"level":"info", "msg": "nsexec[1]: a\\u0000b"}'
+    s["valid-no-prefix"] = b'\0{"level":"warning", "msg": "no stage here"}'
+    s["valid-noncanonical-pid"] = b'\0{"level":"info", "msg": "nsexec-1[007]: x"}'
+    # Cut lines: long texts, plain and all-escape, and the lengths around the cut.
+    head = len(log_line(4, 1, 4242, "")) - 3
+    for extra in (-1, 0, 1, 2, 3, 4):
+        text = "a" * (LOG_BODY_END - head + extra)
+        s["edge-format-cut-%+d" % extra] = log_format_seed(4, 1, 4242, text)
+    s["edge-format-cut-escapes"] = log_format_seed(5, 0, 3, b"\x01" * 700)
+    s["edge-format-cut-mixed"] = log_format_seed(5, 0, 3, (b"a\x01" * 600)[1:])
+    s["edge-format-long"] = log_format_seed(6, -1, 1, "z" * 6000)
+    s["valid-cut-line"] = log_parse_seed(4, 1, 4242, "b" * 5000)
+    s["valid-cut-escapes"] = log_parse_seed(4, 1, 4242, b"\n" * 3000)
+    s["edge-format-level-high"] = log_format_seed(7, 0, 1, "x")
+    s["edge-format-level-low"] = log_format_seed(-1, 0, 1, "x")
+    s["edge-format-stage-high"] = log_format_seed(0, 3, 1, "x")
+    s["edge-format-stage-low"] = log_format_seed(0, -2, 1, "x")
+    # Lines to refuse.
+    good = log_line(4, 0, 5, "text")[:-1]
+    s["edge-newline"] = b"\0" + good + b"\n"
+    s["edge-trailing"] = b"\0" + good + b" "
+    s["edge-no-brace"] = b"\0" + good[:-1]
+    s["edge-unterminated"] = b"\0" + good[:-2]
+    s["edge-empty"] = b"\0"
+    s["edge-level-unknown"] = b'\0{"level":"notice", "msg": "x"}'
+    s["edge-level-upper"] = b'\0{"level":"INFO", "msg": "x"}'
+    s["edge-level-prefix"] = b'\0{"level":"warn", "msg": "x"}'
+    s["edge-no-space"] = b'\0{"level":"info","msg":"x"}'
+    s["edge-surrogate"] = b'\0{"level":"info", "msg": "\\ud83d\\ude00"}'
+    s["edge-surrogate-low"] = b'\0{"level":"info", "msg": "\\udfff"}'
+    s["edge-bad-escape"] = b'\0{"level":"info", "msg": "\\x41"}'
+    s["edge-short-unicode"] = b'\0{"level":"info", "msg": "\\u12"}'
+    s["edge-bad-hex"] = b'\0{"level":"info", "msg": "\\u00g1"}'
+    s["edge-raw-control"] = b'\0{"level":"info", "msg": "a\tb"}'
+    s["edge-backslash-end"] = b'\0{"level":"info", "msg": "\\'
+    # The pid line on the init pipe.
+    s["valid-pid"] = b'\2{"stage1_pid":15120,"stage2_pid":15121}'
+    s["valid-pid-extremes"] = b'\2{"stage1_pid":1,"stage2_pid":2147483647}'
+    s["edge-pid-zero"] = b'\2{"stage1_pid":0,"stage2_pid":1}'
+    s["edge-pid-leading-zero"] = b'\2{"stage1_pid":012,"stage2_pid":1}'
+    s["edge-pid-negative"] = b'\2{"stage1_pid":-5,"stage2_pid":1}'
+    s["edge-pid-plus"] = b'\2{"stage1_pid":+5,"stage2_pid":1}'
+    s["edge-pid-overflow"] = b'\2{"stage1_pid":1,"stage2_pid":2147483648}'
+    s["edge-pid-huge"] = b'\2{"stage1_pid":99999999999999999999,"stage2_pid":1}'
+    s["edge-pid-newline"] = b'\2{"stage1_pid":1,"stage2_pid":2}\n'
+    s["edge-pid-spaces"] = b'\2{"stage1_pid": 1, "stage2_pid": 2}'
+    s["edge-pid-swapped"] = b'\2{"stage2_pid":1,"stage1_pid":2}'
+    s["edge-pid-short"] = b'\2{"stage1_pid":1,"stage2_pid":2'
+    s["edge-pid-empty-number"] = b'\2{"stage1_pid":,"stage2_pid":2}'
+    # All three parsers on one text.
+    s["valid-all-log"] = b"\3" + good
+    s["valid-all-pid"] = b'\3{"stage1_pid":3,"stage2_pid":4}'
+    return s
+
 
 def all_seeds():
     decode = decode_seeds()
@@ -309,6 +435,7 @@ def all_seeds():
         "idmap": idmap_seeds(),
         "cpulist": cpulist_seeds(),
         "timens": timens_seeds(),
+        "log": log_seeds(),
     }
     runc = os.path.join(CORPUS, "runc")
     for name in sorted(os.listdir(runc)):

@@ -64,6 +64,18 @@ static size_t escape_byte(unsigned char c, char e[6])
 	return 1;
 }
 
+/* escaped_len - the escaped length of @text, or a number above @room as
+ * soon as it exceeds @room (the caller only asks whether it fits). */
+static size_t escaped_len(const char *text, size_t text_len, size_t room)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < text_len && n <= room; i++) {
+		char e[6];
+		n += escape_byte((unsigned char)text[i], e);
+	}
+	return n;
+}
+
 size_t nsb_log_format(char *buf, size_t cap, int level, int stage, long pid, const char *text,
                       size_t text_len)
 {
@@ -85,8 +97,12 @@ size_t nsb_log_format(char *buf, size_t cap, int level, int stage, long pid, con
 	nsb_out_char(&o, '[');
 	nsb_out_i64(&o, pid);
 	nsb_out_put(&o, "]: ", 3);
-	/* Room for the text: the line minus its tail, its NUL and a cut mark. */
-	limit = NSB_LOG_LINE_MAX - 1 - (sizeof(line_tail) - 1) - (sizeof(cut_mark) - 1);
+	/* Room for the text: the line minus its tail and its NUL; and when the
+	 * whole text does not fit, minus the cut mark too (a cut never splits
+	 * an escape). */
+	limit = NSB_LOG_LINE_MAX - 1 - (sizeof(line_tail) - 1);
+	if (escaped_len(text, text_len, limit - o.len) > limit - o.len)
+		limit -= sizeof(cut_mark) - 1;
 	for (size_t i = 0; i < text_len; i++) {
 		char e[6];
 		size_t n = escape_byte((unsigned char)text[i], e);

@@ -36,9 +36,11 @@ enum nsb_log_level {
 #define NSB_LOG_STAGE_SETUP (-1)
 
 /*
- * Longest line, '\n' included: PIPE_BUF, so that one line is one atomic
- * write(2) even when all three stages share the pipe. Longer texts are cut
- * and end in "...".
+ * Size of a line buffer: PIPE_BUF, so that one line ('\n' included, at
+ * most NSB_LOG_LINE_MAX - 1 bytes, the NUL after it in the buffer) is one
+ * atomic write(2) even when all three stages share the pipe. A text whose
+ * line would be longer is cut, between escapes, and ends in "..."; one
+ * whose line fits is never cut.
  */
 #define NSB_LOG_LINE_MAX 4096u
 
@@ -62,7 +64,10 @@ NSB_API size_t nsb_log_format(char *buf, size_t cap, int level, int stage, long 
  * nsb_log_parse - read back one line (without its '\n') in exactly that
  * format: sets *level and the unescaped "<stage>[<pid>]: <text>" message
  * into @msg (NUL-terminated; @cap >= @len + 1 always suffices).
- * Anything else is NSB_ERR_JSON_SYNTAX with err->pos at the first bad byte.
+ * Anything else is NSB_ERR_JSON_SYNTAX with err->pos at the start of the
+ * token (key, literal, escape or number) where the line stops matching.
+ * A \u0000 escape puts a NUL byte into @msg: *msg_len, not strlen, is the
+ * message's length.
  */
 NSB_API enum nsb_err nsb_log_parse(const char *line, size_t len, int *level, char *msg, size_t cap,
                                    size_t *msg_len, struct nsb_error *err);

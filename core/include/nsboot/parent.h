@@ -63,7 +63,8 @@ struct nsb_parent_config {
 	void *init_arg;
 
 	/* every log line: level, or -1 with the raw line when it is not in
-	 * the log format; @msg is NUL-terminated. May be NULL. */
+	 * the log format; @msg is NUL-terminated (so a message with a \u0000
+	 * escape ends there; nsboot's init never writes one). May be NULL. */
 	void (*on_log)(void *ctx, int level, const char *msg);
 	void *log_ctx;
 	/* after stage-0 exited 0 and stage-1 was reaped, before stage-2 is
@@ -109,7 +110,8 @@ NSB_API enum nsb_err nsb_parent_run(const struct nsb_parent_config *cfg, struct 
 /*
  * nsb_parse_pid_json - parse exactly {"stage1_pid":N,"stage2_pid":M} (no
  * '\n'), N and M canonical decimals in [1, INT32_MAX]. JSON_SYNTAX with
- * err->pos at the first bad byte.
+ * err->pos at the start of the first token that does not match (a key,
+ * or the number that is not canonical or out of range).
  */
 NSB_API enum nsb_err nsb_parse_pid_json(const char *line, size_t len, pid_t *stage1, pid_t *stage2,
                                         struct nsb_error *err);
