@@ -3,7 +3,7 @@
  * test_idmap.c - UIDMAP/GIDMAP text (nsb_idmap_parse, nsb_idmap_format):
  * the kernel's own rules, so a map that parses is one the kernel accepts.
  */
-#include "testutil.h"
+#include "decodecase.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,16 +234,9 @@ static void test_idmap_rejects_text_of_4096_bytes(void **state)
 
 static void test_decode_reports_idmap_too_long_at_attribute(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, CL_NEWUSER);
-	size_t a = mb_str(&m, T_UIDMAP, fixed_text(170, "123456 123456 1\n"));
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_IDMAP_TOO_LONG, (uint32_t)a,
-	               NSB_ATTR_UIDMAP, NSB_IDMAP_TEXT_MAX);
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	size_t a = mb_str(dec_base(t, CL_NEWUSER), T_UIDMAP, fixed_text(170, "123456 123456 1\n"));
+	assert_dec_err_fin(t, D12, NSB_ERR_IDMAP_TOO_LONG, a, NSB_ATTR_UIDMAP, NSB_IDMAP_TEXT_MAX);
 }
 
 static void test_idmap_rejects_nul_inside_text(void **state)
@@ -310,45 +303,19 @@ static void test_idmap_parse_format_parse_is_stable(void **state)
 	free(s);
 }
 
-static void test_decode_reports_idmap_error_at_attribute(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, CL_NEWUSER);
-	mb_str(&m, T_UIDMAP, "0 0 1\n");
-	size_t a = mb_str(&m, T_GIDMAP, "0 0 1\n1 0 1\n");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_IDMAP_OVERLAP, (uint32_t)a,
-	               NSB_ATTR_GIDMAP, NSBT_ANY);
-	mb_free(&m);
-	mb_base(&m, CL_NEWUSER);
-	a = mb_str(&m, T_UIDMAP, "0 0 4294967296\n");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_IDMAP_NUMBER_RANGE, (uint32_t)a,
-	               NSB_ATTR_UIDMAP, 4);
-	mb_free(&m);
-}
-
 static void test_decode_fills_both_maps(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, CL_NEWUSER);
-	mb_str(&m, T_UIDMAP, "0 1000 1\n1 100000 65536\n");
-	mb_str(&m, T_GIDMAP, "0 1000 1\n");
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e);
-	assert_int_equal(b.uid_map.count, 2);
-	assert_int_equal(b.uid_map.extents[1].container_id, 1);
-	assert_int_equal(b.uid_map.extents[1].host_id, 100000);
-	assert_int_equal(b.uid_map.extents[1].size, 65536);
-	assert_int_equal(b.gid_map.count, 1);
-	assert_true(NSB_HAS(&b, NSB_F_UIDMAP) && NSB_HAS(&b, NSB_F_GIDMAP));
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	struct mb *m = dec_base(t, CL_NEWUSER);
+	mb_str(m, T_UIDMAP, "0 1000 1\n1 100000 65536\n");
+	mb_str(m, T_GIDMAP, "0 1000 1\n");
+	assert_dec_ok_fin(t, NSB_DIALECT_RUNC_1_2);
+	assert_int_equal(t->b.uid_map.count, 2);
+	assert_int_equal(t->b.uid_map.extents[1].container_id, 1);
+	assert_int_equal(t->b.uid_map.extents[1].host_id, 100000);
+	assert_int_equal(t->b.uid_map.extents[1].size, 65536);
+	assert_int_equal(t->b.gid_map.count, 1);
+	assert_true(NSB_HAS(&t->b, NSB_F_UIDMAP) && NSB_HAS(&t->b, NSB_F_GIDMAP));
 }
 
 static void test_idmap_parse_rejects_null_arguments(void **state)
@@ -402,9 +369,19 @@ static void test_idmap_whole_lines_up_to_the_limit_then_more_text_is_too_long(vo
 	assert_parse_err(s, NSB_ERR_IDMAP_TOO_LONG, NSB_IDMAP_TEXT_MAX);
 }
 
+/* Decoding: the parser's errors come back at the attribute (decodecase.h rows). */
+static struct nsbt_dcase rows[] = {
+        {"test_decode_reports_idmap_error_at_attribute", .clone_flags = CL_NEWUSER,
+         .attrs = {A_STR(T_UIDMAP, "0 0 1\n"), A_STR(T_GIDMAP, "0 0 1\n1 0 1\n")},
+         .code = NSB_ERR_IDMAP_OVERLAP, .at = AT(1), .attr = NSB_ATTR_GIDMAP, .pos = NSBT_ANY},
+        {"test_decode_reports_idmap_number_range_at_attribute_with_pos", .clone_flags = CL_NEWUSER,
+         .attrs = {A_STR(T_UIDMAP, "0 0 4294967296\n")}, .code = NSB_ERR_IDMAP_NUMBER_RANGE, .at = AT(0),
+         .attr = NSB_ATTR_UIDMAP, .pos = 4},
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_idmap_parses_one_line),
 	        cmocka_unit_test(test_idmap_parses_lines_in_order),
 	        cmocka_unit_test(test_idmap_accepts_340_lines),
@@ -422,18 +399,17 @@ int main(void)
 	        cmocka_unit_test(test_idmap_rejects_numbers_above_u32),
 	        cmocka_unit_test(test_idmap_accepts_text_of_4095_bytes),
 	        cmocka_unit_test(test_idmap_rejects_text_of_4096_bytes),
-	        cmocka_unit_test(test_decode_reports_idmap_too_long_at_attribute),
+	        dec_test(test_decode_reports_idmap_too_long_at_attribute),
 	        cmocka_unit_test(test_idmap_rejects_nul_inside_text),
 	        cmocka_unit_test(test_idmap_rejects_empty_text),
 	        cmocka_unit_test(test_idmap_format_is_canonical),
 	        cmocka_unit_test(test_idmap_format_reports_size_like_snprintf),
 	        cmocka_unit_test(test_idmap_parse_format_parse_is_stable),
-	        cmocka_unit_test(test_decode_reports_idmap_error_at_attribute),
-	        cmocka_unit_test(test_decode_fills_both_maps),
+	        dec_test(test_decode_fills_both_maps),
 	        cmocka_unit_test(test_idmap_parse_rejects_null_arguments),
 	        cmocka_unit_test(test_idmap_format_never_reads_past_the_extent_array),
 	        cmocka_unit_test(test_idmap_text_ending_where_a_number_is_due_is_unterminated_or_too_long),
 	        cmocka_unit_test(test_idmap_whole_lines_up_to_the_limit_then_more_text_is_too_long),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return nsbt_run_group("idmap", tests, NSBT_COUNT(tests), rows, NSBT_COUNT(rows));
 }

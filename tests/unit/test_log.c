@@ -20,6 +20,45 @@ static const char *fmt(int level, int stage, long pid, const char *text, size_t 
 	return line;
 }
 
+/* A line a parser must refuse with JSON_SYNTAX at @pos. */
+struct bad_line {
+	const char *line;
+	uint32_t pos;
+};
+
+typedef enum nsb_err (*line_parser)(const char *line, struct nsb_error *e);
+
+/* nsb_log_parse of @line into a 64-byte message buffer. */
+static enum nsb_err parse_log_line(const char *line, struct nsb_error *e)
+{
+	char msg[64];
+	size_t len;
+	int level;
+	return nsb_log_parse(line, strlen(line), &level, msg, sizeof(msg), &len, e);
+}
+
+/* nsb_parse_pid_json of @line. */
+static enum nsb_err parse_pid_line(const char *line, struct nsb_error *e)
+{
+	pid_t s1 = 0, s2 = 0;
+	return nsb_parse_pid_json(line, strlen(line), &s1, &s2, e);
+}
+
+/* Every line of @bad is JSON_SYNTAX at its pos; a failure names the line. */
+static void assert_json_syntax_errors(line_parser parse, const struct bad_line *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct nsb_error e;
+		nsbt_poison(&e);
+		enum nsb_err rc = parse(bad[i].line, &e);
+		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
+			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
+			            nsb_error_name(rc), e.pos, bad[i].pos);
+			fail();
+		}
+	}
+}
+
 static void test_log_line_is_runcs_exact_format(void **state)
 {
 	(void)state;
@@ -40,6 +79,25 @@ static void test_log_escapes_json_specials_controls_and_del(void **state)
 	assert_string_equal(fmt(NSB_LOG_INFO, 0, 3, text, sizeof(text) - 1),
 	                    "{\"level\":\"info\", \"msg\": \"nsexec-0[3]: "
 	                    "a\\\\b\\\"c\\bd\\ne\\rf\\tg\\fh\\u0001i\\u001fj\\u007fk\\u0000l\xc3\xa9\"}\n");
+}
+
+/* The longest line is NSB_LOG_LINE_MAX - 1 bytes with its '\n': a text
+ * that makes exactly that line is whole; one byte more and it is cut. */
+static void test_log_text_that_fits_exactly_is_not_cut(void **state)
+{
+	(void)state;
+	static char text[NSB_LOG_LINE_MAX];
+	const size_t frame = strlen(fmt(NSB_LOG_INFO, 1, 7, "", 0)); /* the line of an empty text */
+	const size_t fits = NSB_LOG_LINE_MAX - 1 - frame;
+
+	memset(text, 'x', sizeof(text));
+	const char *line = fmt(NSB_LOG_INFO, 1, 7, text, fits);
+	assert_int_equal(strlen(line), NSB_LOG_LINE_MAX - 1);
+	assert_string_equal(line + strlen(line) - 5, "xx\"}\n");
+
+	line = fmt(NSB_LOG_INFO, 1, 7, text, fits + 1);
+	assert_true(strlen(line) <= NSB_LOG_LINE_MAX - 1);
+	assert_string_equal(line + strlen(line) - 6, "...\"}\n");
 }
 
 static void test_log_cuts_long_text_to_one_atomic_write(void **state)
@@ -98,10 +156,7 @@ static void test_log_parse_reads_back_what_format_wrote(void **state)
 static void test_log_parse_rejects_other_shapes(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *line;
-		uint32_t pos;
-	} bad[] = {
+	static const struct bad_line bad[] = {
 	        {"", 0},
 	        {"{\"level\":\"loud\", \"msg\": \"x\"}", 10},
 	        {"{\"level\":\"debug\",\"msg\":\"x\"}", 15},
@@ -113,19 +168,11 @@ static void test_log_parse_rejects_other_shapes(void **state)
 	        {"{\"level\":\"debug\", \"msg\": \"a\nb\"}", 27},
 	        {"{\"msg\": \"x\", \"level\":\"debug\"}", 0},
 	};
+	assert_json_syntax_errors(parse_log_line, bad, sizeof(bad) / sizeof(bad[0]));
 	char msg[64];
 	size_t len;
 	int level;
 	struct nsb_error e;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum nsb_err rc =
-		        nsb_log_parse(bad[i].line, strlen(bad[i].line), &level, msg, sizeof(msg), &len, &e);
-		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
-			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
-			            nsb_error_name(rc), e.pos, bad[i].pos);
-			fail();
-		}
-	}
 	/* a message longer than the caller's buffer */
 	const char *line = "{\"level\":\"debug\", \"msg\": \"0123456789\"}";
 	assert_int_equal(nsb_log_parse(line, strlen(line), &level, msg, 10, &len, &e), NSB_ERR_NO_SPACE);
@@ -158,10 +205,7 @@ static void test_pid_json_accepts_exactly_runcs_line(void **state)
 	assert_nsb_ok(nsb_parse_pid_json(ok, strlen(ok), &s1, &s2, &e), e);
 	assert_int_equal(s1, 12);
 	assert_int_equal(s2, 2147483647);
-	static const struct {
-		const char *line;
-		uint32_t pos;
-	} bad[] = {
+	static const struct bad_line bad[] = {
 	        {"", 0},
 	        {"{\"stage1_pid\":0,\"stage2_pid\":1}", 14},
 	        {"{\"stage1_pid\":01,\"stage2_pid\":1}", 14},
@@ -173,14 +217,7 @@ static void test_pid_json_accepts_exactly_runcs_line(void **state)
 	        {"{\"stage1_pid\":1,\"stage2_pid\":2", 30},
 	        {"{\"stage1_pid\":1,\"stage2_pid\":2}}", 31},
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum nsb_err rc = nsb_parse_pid_json(bad[i].line, strlen(bad[i].line), &s1, &s2, &e);
-		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
-			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
-			            nsb_error_name(rc), e.pos, bad[i].pos);
-			fail();
-		}
-	}
+	assert_json_syntax_errors(parse_pid_line, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 static void test_parent_refuses_a_bootstrap_init_would_wait_on(void **state)
@@ -204,10 +241,7 @@ static void test_parent_refuses_a_bootstrap_init_would_wait_on(void **state)
 static void test_log_parse_edge_shapes(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *line;
-		uint32_t pos;
-	} bad[] = {
+	static const struct bad_line bad[] = {
 	        /* the line ends inside the level name */
 	        {"{\"level\":\"deb", 10},
 	        /* a byte above 'z' right after the level name */
@@ -223,19 +257,11 @@ static void test_log_parse_edge_shapes(void **state)
 	        {"{\"level\":\"debug\", \"msg\": \"x\"", 28},
 	        {"{\"level\":\"debug\", \"msg\": \"x\"]", 28},
 	};
+	assert_json_syntax_errors(parse_log_line, bad, sizeof(bad) / sizeof(bad[0]));
 	char msg[64];
 	size_t len;
 	int level;
 	struct nsb_error e;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		enum nsb_err rc =
-		        nsb_log_parse(bad[i].line, strlen(bad[i].line), &level, msg, sizeof(msg), &len, &e);
-		if (rc != NSB_ERR_JSON_SYNTAX || e.pos != bad[i].pos) {
-			print_error("'%s': %s at %u, want JSON_SYNTAX at %u\n", bad[i].line,
-			            nsb_error_name(rc), e.pos, bad[i].pos);
-			fail();
-		}
-	}
 	/* upper-case hex, and a code point just above the surrogates */
 	const char *ok = "{\"level\":\"info\", \"msg\": \"\\u00C9\\uE000\"}";
 	assert_nsb_ok(nsb_log_parse(ok, strlen(ok), &level, msg, sizeof(msg), &len, &e), e);
@@ -301,6 +327,7 @@ int main(void)
 	        cmocka_unit_test(test_log_line_is_runcs_exact_format),
 	        cmocka_unit_test(test_log_escapes_json_specials_controls_and_del),
 	        cmocka_unit_test(test_log_cuts_long_text_to_one_atomic_write),
+	        cmocka_unit_test(test_log_text_that_fits_exactly_is_not_cut),
 	        cmocka_unit_test(test_log_format_refuses_bad_arguments),
 	        cmocka_unit_test(test_log_parse_reads_back_what_format_wrote),
 	        cmocka_unit_test(test_log_parse_rejects_other_shapes),

@@ -4,11 +4,9 @@
  * "<source>\0" (bind mount) or "\0" (other), then the string's own NUL;
  * nsb_mount_sources_parse/next and the decoder's rules for the payload.
  */
-#include "testutil.h"
+#include "decodecase.h"
 
 #include <string.h>
-
-#define D11 NSB_DIALECT_RUNC_1_1
 
 static void test_mount_sources_empty_text_is_no_mounts(void **state)
 {
@@ -78,86 +76,33 @@ static void test_mount_sources_next_on_empty_yields_nothing(void **state)
 
 static void test_decode_reads_mount_sources_without_its_own_nul(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
+	struct nsbt_dec *t = *state;
 	static const char p[] = "/host/dir\0\0"; /* bind, other, then the NUL */
-	mb_base(&m, CL_NEWUSER);
-	mb_str(&m, T_UIDMAP, "0 0 1\n");
-	mb_bytes(&m, T_MOUNTSRC, p, sizeof p);
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, D11, &b, &e), e);
-	assert_int_equal(b.mount_source_count, 2);
-	assert_int_equal(b.mount_sources.len, sizeof p - 1u);
-	assert_memory_equal(b.mount_sources.ptr, p, sizeof p - 1u);
+	struct mb *m = dec_base(t, CL_NEWUSER);
+	mb_str(m, T_UIDMAP, "0 0 1\n");
+	mb_bytes(m, T_MOUNTSRC, p, sizeof p);
+	assert_dec_ok_fin(t, D11);
+	assert_int_equal(t->b.mount_source_count, 2);
+	assert_int_equal(t->b.mount_sources.len, sizeof p - 1u);
+	assert_memory_equal(t->b.mount_sources.ptr, p, sizeof p - 1u);
 	size_t cursor = 0;
 	struct nsb_str ent;
-	assert_true(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
+	assert_true(nsb_mount_sources_next(t->b.mount_sources, &cursor, &ent));
 	assert_view_eq(ent, "/host/dir");
-	assert_true(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
+	assert_true(nsb_mount_sources_next(t->b.mount_sources, &cursor, &ent));
 	assert_int_equal(ent.len, 0);
-	assert_false(nsb_mount_sources_next(b.mount_sources, &cursor, &ent));
-	mb_free(&m);
+	assert_false(nsb_mount_sources_next(t->b.mount_sources, &cursor, &ent));
 }
 
 static void test_decode_accepts_mount_sources_of_only_the_nul(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	mb_bytes(&m, T_MOUNTSRC, "", 1);
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, D11, &b, &e), e);
-	assert_true(NSB_HAS(&b, NSB_F_MOUNT_SOURCES));
-	assert_int_equal(b.mount_source_count, 0);
-	assert_int_equal(b.mount_sources.len, 0);
-	mb_free(&m);
-}
-
-static void test_decode_rejects_empty_mount_sources_payload(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	size_t a = mb_bytes(&m, T_MOUNTSRC, NULL, 0);
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_STRING_EMPTY, (uint32_t)a, NSB_ATTR_MOUNT_SOURCES,
-	               0);
-	mb_free(&m);
-}
-
-static void test_decode_rejects_mount_sources_not_ending_in_nul(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	size_t a = mb_bytes(&m, T_MOUNTSRC, "/a\0/b", 5);
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_STRING_UNTERMINATED, (uint32_t)a,
-	               NSB_ATTR_MOUNT_SOURCES, 5);
-	mb_free(&m);
-}
-
-static void test_decode_rejects_mount_source_entry_without_nul(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	/* "/a\0/b" + the string's NUL: the entry "/b" has no NUL of its own */
-	mb_base(&m, 0);
-	size_t a = mb_bytes(&m, T_MOUNTSRC, "/a\0/b\0", 6);
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, D11, &b, &e), e, NSB_ERR_MOUNT_SOURCES_SYNTAX, (uint32_t)a,
-	               NSB_ATTR_MOUNT_SOURCES, NSBT_ANY);
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	struct mb *m = dec_base(t, 0);
+	mb_bytes(m, T_MOUNTSRC, "", 1);
+	assert_dec_ok_fin(t, D11);
+	assert_true(NSB_HAS(&t->b, NSB_F_MOUNT_SOURCES));
+	assert_int_equal(t->b.mount_source_count, 0);
+	assert_int_equal(t->b.mount_sources.len, 0);
 }
 
 static void test_mount_sources_parse_rejects_null_arguments(void **state)
@@ -194,21 +139,32 @@ static void test_mount_sources_next_refuses_null_and_stops_at_an_unterminated_ta
 	assert_int_equal(cursor, 3); /* left at the unterminated entry */
 }
 
+/* Decoding: the parser's errors come back at the attribute (decodecase.h rows). */
+static struct nsbt_dcase rows[] = {
+        {"test_decode_rejects_empty_mount_sources_payload", .dialect = D11,
+         .attrs = {A_BYTES(T_MOUNTSRC, NULL, 0)}, .code = NSB_ERR_STRING_EMPTY, .at = AT(0),
+         .attr = NSB_ATTR_MOUNT_SOURCES},
+        {"test_decode_rejects_mount_sources_not_ending_in_nul", .dialect = D11,
+         .attrs = {A_BYTES(T_MOUNTSRC, "/a\0/b", 5)}, .code = NSB_ERR_STRING_UNTERMINATED, .at = AT(0),
+         .attr = NSB_ATTR_MOUNT_SOURCES, .pos = 5},
+        /* "/a\0/b" + the string's NUL: the entry "/b" has no NUL of its own */
+        {"test_decode_rejects_mount_source_entry_without_nul", .dialect = D11,
+         .attrs = {A_BYTES(T_MOUNTSRC, "/a\0/b\0", 6)}, .code = NSB_ERR_MOUNT_SOURCES_SYNTAX, .at = AT(0),
+         .attr = NSB_ATTR_MOUNT_SOURCES, .pos = NSBT_ANY},
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_mount_sources_empty_text_is_no_mounts),
 	        cmocka_unit_test(test_mount_sources_counts_bind_and_other_entries),
 	        cmocka_unit_test(test_mount_sources_rejects_unterminated_last_entry),
 	        cmocka_unit_test(test_mount_sources_next_iterates_entries),
 	        cmocka_unit_test(test_mount_sources_next_on_empty_yields_nothing),
-	        cmocka_unit_test(test_decode_reads_mount_sources_without_its_own_nul),
-	        cmocka_unit_test(test_decode_accepts_mount_sources_of_only_the_nul),
-	        cmocka_unit_test(test_decode_rejects_empty_mount_sources_payload),
-	        cmocka_unit_test(test_decode_rejects_mount_sources_not_ending_in_nul),
-	        cmocka_unit_test(test_decode_rejects_mount_source_entry_without_nul),
+	        dec_test(test_decode_reads_mount_sources_without_its_own_nul),
+	        dec_test(test_decode_accepts_mount_sources_of_only_the_nul),
 	        cmocka_unit_test(test_mount_sources_parse_rejects_null_arguments),
 	        cmocka_unit_test(test_mount_sources_next_refuses_null_and_stops_at_an_unterminated_tail),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return nsbt_run_group("mount_sources", tests, NSBT_COUNT(tests), rows, NSBT_COUNT(rows));
 }

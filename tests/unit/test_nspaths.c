@@ -4,7 +4,7 @@
  * the namespace name/flag tables, and how the decoder reports a grammar
  * error (offset of the attribute, pos inside the payload).
  */
-#include "testutil.h"
+#include "decodecase.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -208,43 +208,18 @@ static void test_nspaths_reports_first_error_in_text_order(void **state)
 	assert_parse_err("foo:rel,ipc:", NSB_ERR_NSPATH_UNKNOWN_TYPE, 0);
 }
 
-static void test_decode_reports_nspath_error_at_attribute_with_pos(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	size_t a = mb_str(&m, T_NSPATHS, "ipc:/proc/1/ns/ipc,uts:proc/1/ns/uts");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_NSPATH_RELATIVE, (uint32_t)a,
-	               NSB_ATTR_NS_PATHS, 23);
-	mb_free(&m);
-	mb_base(&m, 0);
-	a = mb_str(&m, T_NSPATHS, "ipc:/a,ipc:/b");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_NSPATH_DUPLICATE_TYPE,
-	               (uint32_t)a, NSB_ATTR_NS_PATHS, 7);
-	mb_free(&m);
-}
-
 static void test_decode_fills_ns_paths(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	mb_str(&m, T_NSPATHS, "user:/proc/9/ns/user,mnt:/proc/9/ns/mnt");
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e);
-	assert_true(NSB_HAS(&b, NSB_F_NS_PATHS));
-	assert_int_equal(b.ns_paths.count, 2);
-	assert_int_equal(b.ns_paths.paths[0].type, NSB_NS_USER);
-	assert_view_eq(b.ns_paths.paths[0].path, "/proc/9/ns/user");
-	assert_int_equal(b.ns_paths.paths[1].type, NSB_NS_MNT);
-	assert_view_eq(b.ns_paths.paths[1].path, "/proc/9/ns/mnt");
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	struct mb *m = dec_base(t, 0);
+	mb_str(m, T_NSPATHS, "user:/proc/9/ns/user,mnt:/proc/9/ns/mnt");
+	assert_dec_ok_fin(t, NSB_DIALECT_RUNC_1_2);
+	assert_true(NSB_HAS(&t->b, NSB_F_NS_PATHS));
+	assert_int_equal(t->b.ns_paths.count, 2);
+	assert_int_equal(t->b.ns_paths.paths[0].type, NSB_NS_USER);
+	assert_view_eq(t->b.ns_paths.paths[0].path, "/proc/9/ns/user");
+	assert_int_equal(t->b.ns_paths.paths[1].type, NSB_NS_MNT);
+	assert_view_eq(t->b.ns_paths.paths[1].path, "/proc/9/ns/mnt");
 }
 
 static void test_nspaths_parse_rejects_null_arguments(void **state)
@@ -275,9 +250,19 @@ static void test_name_lookups_refuse_null(void **state)
 	assert_int_equal(d, NSB_DIALECT_RUNC_1_1);
 }
 
+/* Decoding: the parser's errors come back at the attribute (decodecase.h rows). */
+static struct nsbt_dcase rows[] = {
+        {"test_decode_reports_nspath_error_at_attribute_with_pos",
+         .attrs = {A_STR(T_NSPATHS, "ipc:/proc/1/ns/ipc,uts:proc/1/ns/uts")}, .code = NSB_ERR_NSPATH_RELATIVE,
+         .at = AT(0), .attr = NSB_ATTR_NS_PATHS, .pos = 23},
+        {"test_decode_reports_nspath_duplicate_type_at_attribute_with_pos",
+         .attrs = {A_STR(T_NSPATHS, "ipc:/a,ipc:/b")}, .code = NSB_ERR_NSPATH_DUPLICATE_TYPE, .at = AT(0),
+         .attr = NSB_ATTR_NS_PATHS, .pos = 7},
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_ns_type_names_and_flags_match_table),
 	        cmocka_unit_test(test_ns_type_from_name_is_exact),
 	        cmocka_unit_test(test_nspaths_parses_single_element),
@@ -292,10 +277,9 @@ int main(void)
 	        cmocka_unit_test(test_nspaths_rejects_duplicate_type),
 	        cmocka_unit_test(test_nspaths_rejects_nul_inside_text),
 	        cmocka_unit_test(test_nspaths_reports_first_error_in_text_order),
-	        cmocka_unit_test(test_decode_reports_nspath_error_at_attribute_with_pos),
-	        cmocka_unit_test(test_decode_fills_ns_paths),
+	        dec_test(test_decode_fills_ns_paths),
 	        cmocka_unit_test(test_nspaths_parse_rejects_null_arguments),
 	        cmocka_unit_test(test_name_lookups_refuse_null),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return nsbt_run_group("nspaths", tests, NSBT_COUNT(tests), rows, NSBT_COUNT(rows));
 }

@@ -3,7 +3,7 @@
  * test_oom.c - OOM_SCORE_ADJ (nsb_oom_parse): optional '-', decimal digits,
  * value in [-1000, 1000]; the decoder's report of a bad value.
  */
-#include "testutil.h"
+#include "decodecase.h"
 
 #include <string.h>
 
@@ -87,37 +87,12 @@ static void test_oom_rejects_nul_inside_text(void **state)
 
 static void test_decode_reads_oom_score_adj(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	mb_str(&m, T_OOM, "-1000");
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e);
-	assert_true(NSB_HAS(&b, NSB_F_OOM_SCORE_ADJ));
-	assert_int_equal(b.oom_score_adj, -1000);
-	mb_free(&m);
-}
-
-static void test_decode_reports_oom_error_at_attribute(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, 0);
-	size_t a = mb_str(&m, T_OOM, "1001");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_OOM_RANGE, (uint32_t)a,
-	               NSB_ATTR_OOM_SCORE_ADJ, NSBT_ANY);
-	mb_free(&m);
-	mb_base(&m, 0);
-	a = mb_str(&m, T_OOM, "12a");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_OOM_SYNTAX, (uint32_t)a,
-	               NSB_ATTR_OOM_SCORE_ADJ, 2);
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	struct mb *m = dec_base(t, 0);
+	mb_str(m, T_OOM, "-1000");
+	assert_dec_ok_fin(t, NSB_DIALECT_RUNC_1_2);
+	assert_true(NSB_HAS(&t->b, NSB_F_OOM_SCORE_ADJ));
+	assert_int_equal(t->b.oom_score_adj, -1000);
 }
 
 static void test_oom_parse_rejects_null_arguments(void **state)
@@ -134,16 +109,23 @@ static void test_oom_parse_rejects_null_arguments(void **state)
 	assert_nsb_err(nsb_oom_parse(NULL, 0, &v, &e), e, NSB_ERR_OOM_SYNTAX, 0, NSB_ATTR_NONE, 0);
 }
 
+/* Decoding: the parser's errors come back at the attribute (decodecase.h rows). */
+static struct nsbt_dcase rows[] = {
+        {"test_decode_reports_oom_error_at_attribute", .attrs = {A_STR(T_OOM, "1001")},
+         .code = NSB_ERR_OOM_RANGE, .at = AT(0), .attr = NSB_ATTR_OOM_SCORE_ADJ, .pos = NSBT_ANY},
+        {"test_decode_reports_oom_syntax_error_at_attribute_with_pos", .attrs = {A_STR(T_OOM, "12a")},
+         .code = NSB_ERR_OOM_SYNTAX, .at = AT(0), .attr = NSB_ATTR_OOM_SCORE_ADJ, .pos = 2},
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_oom_parses_values_in_range),
 	        cmocka_unit_test(test_oom_rejects_values_out_of_range),
 	        cmocka_unit_test(test_oom_rejects_non_decimal_text),
 	        cmocka_unit_test(test_oom_rejects_nul_inside_text),
-	        cmocka_unit_test(test_decode_reads_oom_score_adj),
-	        cmocka_unit_test(test_decode_reports_oom_error_at_attribute),
+	        dec_test(test_decode_reads_oom_score_adj),
 	        cmocka_unit_test(test_oom_parse_rejects_null_arguments),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return nsbt_run_group("oom", tests, NSBT_COUNT(tests), rows, NSBT_COUNT(rows));
 }

@@ -77,7 +77,7 @@ static enum nsb_err rd(struct src *s, const struct nsb_decode_opts *opts, struct
 	return nsb_read_message(-1, opts, src_read, s, msg, e);
 }
 
-/* a valid message followed by @extra bytes of "more stream" */
+/* a valid message (of a user namespace with both maps) */
 static void userns_msg(struct mb *m)
 {
 	mb_base(m, CL_NEWUSER);
@@ -86,240 +86,214 @@ static void userns_msg(struct mb *m)
 	mb_finish(m);
 }
 
-static void test_read_returns_exactly_one_message_and_leaves_the_rest(void **state)
-{
-	(void)state;
+/*
+ * The fixture of the scripted-read tests: the stream's bytes (userns_msg
+ * unless a test starts another), the script, what was read and the error.
+ * The teardown frees the message read and the bytes.
+ */
+struct rt {
 	struct mb m;
+	struct src s;
 	struct nsb_message msg;
 	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	size_t n = m.len;
-	mb_raw(&m, "{\"next\":1}", 10);
-	src_init(&s, m.data, m.len);
-	s.limit = n;
-	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
-	assert_int_equal(msg.len, n);
-	assert_memory_equal(msg.data, m.data, n);
-	assert_int_equal(s.pos, n);
-	assert_false(s.overreach);
-	nsb_message_free(&msg);
-	mb_free(&m);
+};
+
+static int rt_setup(void **state)
+{
+	struct rt *t = calloc(1, sizeof *t);
+	if (!t) {
+		return -1;
+	}
+	userns_msg(&t->m);
+	*state = t;
+	return 0;
+}
+
+static int rt_teardown(void **state)
+{
+	struct rt *t = *state;
+	nsb_message_free(&t->msg);
+	mb_free(&t->m);
+	free(t);
+	return 0;
+}
+
+#define rt_test(f) cmocka_unit_test_setup_teardown(f, rt_setup, rt_teardown)
+
+/* The script: a stream of the first @len bytes of the fixture's message. */
+static struct src *stream(struct rt *t, size_t len)
+{
+	src_init(&t->s, t->m.data, len);
+	return &t->s;
+}
+
+/* One nsb_read_message through the script (a message read before is freed). */
+static enum nsb_err rt_read(struct rt *t, const struct nsb_decode_opts *opts)
+{
+	nsb_message_free(&t->msg);
+	return rd(&t->s, opts, &t->msg, &t->e);
+}
+
+/* The read fails with @code at @offset and hands back no message. */
+#define assert_read_err(t, opts, code, offset)                                                              \
+	do {                                                                                                \
+		assert_nsb_err(rt_read((t), (opts)), (t)->e, (code), (uint32_t)(offset), NSB_ATTR_NONE, 0); \
+		assert_null((t)->msg.data);                                                                 \
+		assert_int_equal((t)->msg.len, 0);                                                          \
+	} while (0)
+
+/* The read returns the first @n bytes of the stream, exactly. */
+#define assert_read_ok(t, n)                                          \
+	do {                                                          \
+		assert_nsb_ok(rt_read((t), NULL), (t)->e);            \
+		assert_int_equal((t)->msg.len, (n));                  \
+		assert_memory_equal((t)->msg.data, (t)->m.data, (n)); \
+	} while (0)
+
+static void test_read_returns_exactly_one_message_and_leaves_the_rest(void **state)
+{
+	struct rt *t = *state;
+	size_t n = t->m.len;
+	mb_raw(&t->m, "{\"next\":1}", 10);
+	stream(t, t->m.len)->limit = n;
+	assert_read_ok(t, n);
+	assert_int_equal(t->s.pos, n);
+	assert_false(t->s.overreach);
 }
 
 static void test_read_loops_on_one_byte_reads(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	src_init(&s, m.data, m.len);
-	s.chunk = 1;
-	s.limit = m.len;
-	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
-	assert_int_equal(msg.len, m.len);
-	assert_memory_equal(msg.data, m.data, m.len);
-	assert_true(s.calls >= m.len);
-	assert_false(s.overreach);
-	nsb_message_free(&msg);
-	mb_free(&m);
+	struct rt *t = *state;
+	struct src *s = stream(t, t->m.len);
+	s->chunk = 1;
+	s->limit = t->m.len;
+	assert_read_ok(t, t->m.len);
+	assert_true(s->calls >= t->m.len);
+	assert_false(s->overreach);
 }
 
 static void test_read_retries_on_eintr(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	src_init(&s, m.data, m.len);
-	s.chunk = 5; /* EINTRs land inside the header and inside the body */
-	s.eintr_left = 12;
-	s.limit = m.len;
-	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
-	assert_int_equal(s.eintr_left, 0);
-	assert_int_equal(msg.len, m.len);
-	assert_memory_equal(msg.data, m.data, m.len);
-	nsb_message_free(&msg);
-	mb_free(&m);
+	struct rt *t = *state;
+	struct src *s = stream(t, t->m.len);
+	s->chunk = 5; /* EINTRs land inside the header and inside the body */
+	s->eintr_left = 12;
+	s->limit = t->m.len;
+	assert_read_ok(t, t->m.len);
+	assert_int_equal(s->eintr_left, 0);
 }
 
 static void test_read_reports_eof_at_start(void **state)
 {
-	(void)state;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	src_init(&s, (const unsigned char *)"", 0);
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, 0, NSB_ATTR_NONE, 0);
-	assert_null(msg.data);
-	assert_int_equal(msg.len, 0);
+	struct rt *t = *state;
+	stream(t, 0);
+	assert_read_err(t, NULL, NSB_ERR_EOF, 0);
 }
 
 static void test_read_reports_eof_inside_header(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	src_init(&s, m.data, 10);
-	s.chunk = 3;
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, 10, NSB_ATTR_NONE, 0);
-	assert_null(msg.data);
-	assert_int_equal(msg.len, 0);
-	mb_free(&m);
+	struct rt *t = *state;
+	stream(t, 10)->chunk = 3;
+	assert_read_err(t, NULL, NSB_ERR_EOF, 10);
 }
 
 static void test_read_reports_eof_inside_body(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	src_init(&s, m.data, m.len - 7u);
-	s.chunk = 4;
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_EOF, (uint32_t)(m.len - 7u), NSB_ATTR_NONE, 0);
-	assert_null(msg.data);
-	assert_int_equal(msg.len, 0);
-	mb_free(&m);
+	struct rt *t = *state;
+	stream(t, t->m.len - 7u)->chunk = 4;
+	assert_read_err(t, NULL, NSB_ERR_EOF, t->m.len - 7u);
+}
+
+/* The whole message in chunks of 4, failing with @err from byte @at on. */
+static void failing_stream(struct rt *t, size_t at, int err)
+{
+	struct src *s = stream(t, t->m.len);
+	s->chunk = 4;
+	s->fail_at = at;
+	s->fail_errno = err;
 }
 
 static void test_read_reports_io_error_with_errno(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
+	struct rt *t = *state;
 	/* in the header */
-	src_init(&s, m.data, m.len);
-	s.chunk = 4;
-	s.fail_at = 8;
-	s.fail_errno = EIO;
-	assert_int_equal(rd(&s, NULL, &msg, &e), NSB_ERR_IO);
-	assert_int_equal(e.code, NSB_ERR_IO);
-	assert_int_equal(e.sys_errno, EIO);
-	assert_null(msg.data);
+	failing_stream(t, 8, EIO);
+	assert_int_equal(rt_read(t, NULL), NSB_ERR_IO);
+	assert_int_equal(t->e.code, NSB_ERR_IO);
+	assert_int_equal(t->e.sys_errno, EIO);
+	assert_null(t->msg.data);
 	/* in the body */
-	src_init(&s, m.data, m.len);
-	s.chunk = 4;
-	s.fail_at = 24;
-	s.fail_errno = ECONNRESET;
-	assert_int_equal(rd(&s, NULL, &msg, &e), NSB_ERR_IO);
-	assert_int_equal(e.sys_errno, ECONNRESET);
-	assert_null(msg.data);
-	assert_int_equal(msg.len, 0);
-	mb_free(&m);
+	failing_stream(t, 24, ECONNRESET);
+	assert_int_equal(rt_read(t, NULL), NSB_ERR_IO);
+	assert_int_equal(t->e.sys_errno, ECONNRESET);
+	assert_null(t->msg.data);
+	assert_int_equal(t->msg.len, 0);
+}
+
+/* The fixture's message claiming nlmsg_len @claim: the read must stop after
+ * the header with @code, not reading one byte more. */
+static void assert_claim_refused_after_header(struct rt *t, uint32_t claim, enum nsb_err code)
+{
+	mb_put_u32(&t->m, 0, claim);
+	stream(t, t->m.len)->limit = 16;
+	assert_read_err(t, NULL, code, 0);
+	assert_int_equal(t->s.pos, 16); /* the header and not one byte more */
+	assert_false(t->s.overreach);
 }
 
 static void test_read_rejects_4gib_claim_without_reading_body(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	mb_put_u32(&m, 0, 0xFFFFFFF0u);
-	src_init(&s, m.data, m.len);
-	s.limit = 16;
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
-	assert_int_equal(s.pos, 16); /* the header and not one byte more */
-	assert_false(s.overreach);
-	assert_null(msg.data);
-	assert_int_equal(msg.len, 0);
-	mb_free(&m);
+	assert_claim_refused_after_header(*state, 0xFFFFFFF0u, NSB_ERR_MSG_TOO_BIG);
 }
 
 static void test_read_rejects_nlmsg_len_below_header(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	userns_msg(&m);
-	mb_put_u32(&m, 0, 15);
-	src_init(&s, m.data, m.len);
-	s.limit = 16;
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_LEN_SMALL, 0, NSB_ATTR_NONE, 0);
-	assert_int_equal(s.pos, 16);
-	assert_false(s.overreach);
-	assert_null(msg.data);
-	mb_free(&m);
+	assert_claim_refused_after_header(*state, 15, NSB_ERR_MSG_LEN_SMALL);
 }
 
 static void test_read_honours_configured_cap(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
-	mb_base(&m, 0);
-	mb_str(&m, T_OOM, "500"); /* 40 bytes */
-	mb_finish(&m);
+	struct rt *t = *state;
+	mb_free(&t->m);
+	mb_base(&t->m, 0);
+	mb_str(&t->m, T_OOM, "500"); /* 40 bytes */
+	mb_finish(&t->m);
 	struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = 39};
-	src_init(&s, m.data, m.len);
-	assert_nsb_err(rd(&s, &opts, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
-	assert_int_equal(s.pos, 16);
+	stream(t, t->m.len);
+	assert_read_err(t, &opts, NSB_ERR_MSG_TOO_BIG, 0);
+	assert_int_equal(t->s.pos, 16);
 	opts.max_len = 40;
-	src_init(&s, m.data, m.len);
-	assert_nsb_ok(rd(&s, &opts, &msg, &e), e);
-	assert_int_equal(msg.len, 40);
-	nsb_message_free(&msg);
-	mb_free(&m);
+	stream(t, t->m.len);
+	assert_nsb_ok(rt_read(t, &opts), t->e);
+	assert_int_equal(t->msg.len, 40);
 }
 
 static void test_read_default_cap_is_one_mib_inclusive(void **state)
 {
-	(void)state;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
+	struct rt *t = *state;
 	size_t big = NSB_DEFAULT_MAX_LEN + 64u;
-	unsigned char *data = calloc(1, big);
-	assert_non_null(data);
-	uint32_t len = NSB_DEFAULT_MAX_LEN;
-	memcpy(data, &len, 4);
-	src_init(&s, data, big);
-	s.limit = NSB_DEFAULT_MAX_LEN;
-	assert_nsb_ok(rd(&s, NULL, &msg, &e), e); /* not decoded: zeros are fine */
-	assert_int_equal(msg.len, NSB_DEFAULT_MAX_LEN);
-	assert_false(s.overreach);
-	nsb_message_free(&msg);
-	len = NSB_DEFAULT_MAX_LEN + 1u;
-	memcpy(data, &len, 4);
-	src_init(&s, data, big);
-	assert_nsb_err(rd(&s, NULL, &msg, &e), e, NSB_ERR_MSG_TOO_BIG, 0, NSB_ATTR_NONE, 0);
-	assert_int_equal(s.pos, 16);
-	free(data);
+	mb_free(&t->m);
+	mb_fill(&t->m, 0, big); /* not decoded: zeros are fine */
+	mb_put_u32(&t->m, 0, NSB_DEFAULT_MAX_LEN);
+	stream(t, big)->limit = NSB_DEFAULT_MAX_LEN;
+	assert_read_ok(t, NSB_DEFAULT_MAX_LEN);
+	assert_false(t->s.overreach);
+	mb_put_u32(&t->m, 0, NSB_DEFAULT_MAX_LEN + 1u);
+	stream(t, big);
+	assert_read_err(t, NULL, NSB_ERR_MSG_TOO_BIG, 0);
+	assert_int_equal(t->s.pos, 16);
 }
 
 static void test_read_does_not_decode(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct nsb_error e;
-	struct src s;
+	struct rt *t = *state;
 	/* wrong type and an attribute with nla_len 0: still exactly one message */
-	mb_new_type(&m, 1);
-	mb_attr_raw(&m, 0, 0, "\0\0\0\0", 4, 0, 0);
-	mb_finish(&m);
-	src_init(&s, m.data, m.len);
-	assert_nsb_ok(rd(&s, NULL, &msg, &e), e);
-	assert_int_equal(msg.len, 24);
-	nsb_message_free(&msg);
-	mb_free(&m);
+	mb_free(&t->m);
+	mb_new_type(&t->m, 1);
+	mb_attr_raw(&t->m, 0, 0, "\0\0\0\0", 4, 0, 0);
+	mb_finish(&t->m);
+	stream(t, t->m.len);
+	assert_read_ok(t, 24);
 }
 
 static void test_message_free_is_safe_on_empty_message(void **state)
@@ -357,30 +331,35 @@ static void *feed(void *arg)
 	return NULL;
 }
 
+/* A pipe whose write end a thread feeds the first @n bytes of the fixture's
+ * message, one at a time, then closes; returns the read end. */
+static int fed_pipe(struct rt *t, struct feeder *f, pthread_t *th, size_t n)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	*f = (struct feeder){p[1], t->m.data, n};
+	assert_int_equal(pthread_create(th, NULL, feed, f), 0);
+	return p[0];
+}
+
 static void test_read_from_pipe_fed_one_byte_at_a_time(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg = {NULL, 0};
-	struct nsb_error e;
-	int p[2];
-	userns_msg(&m);
-	size_t n = m.len;
-	mb_raw(&m, "TAIL", 4); /* the runtime's next bytes on the init pipe */
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	struct feeder f = {p[1], m.data, m.len};
-	pthread_t t;
-	assert_int_equal(pthread_create(&t, NULL, feed, &f), 0);
-	nsbt_poison(&e);
-	enum nsb_err rc = nsb_read_message(p[0], NULL, NULL, NULL, &msg, &e);
-	assert_nsb_ok(rc, e);
-	assert_int_equal(msg.len, n);
-	assert_memory_equal(msg.data, m.data, n);
+	struct rt *t = *state;
+	struct feeder f;
+	pthread_t th;
+	size_t n = t->m.len;
+	mb_raw(&t->m, "TAIL", 4); /* the runtime's next bytes on the init pipe */
+	int fd = fed_pipe(t, &f, &th, t->m.len);
+	nsbt_poison(&t->e);
+	enum nsb_err rc = nsb_read_message(fd, NULL, NULL, NULL, &t->msg, &t->e);
+	assert_nsb_ok(rc, t->e);
+	assert_int_equal(t->msg.len, n);
+	assert_memory_equal(t->msg.data, t->m.data, n);
 	/* the bytes after the message are still in the pipe */
 	char tail[8] = {0};
 	size_t got = 0;
 	while (got < sizeof tail) {
-		ssize_t r = read(p[0], tail + got, sizeof tail - got);
+		ssize_t r = read(fd, tail + got, sizeof tail - got);
 		if (r < 0 && errno == EINTR) {
 			continue;
 		}
@@ -390,33 +369,24 @@ static void test_read_from_pipe_fed_one_byte_at_a_time(void **state)
 		}
 		got += (size_t)r;
 	}
-	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
 	assert_int_equal(got, 4);
 	assert_memory_equal(tail, "TAIL", 4);
-	close(p[0]);
-	nsb_message_free(&msg);
-	mb_free(&m);
+	close(fd);
 }
 
 static void test_read_from_pipe_reports_eof_inside_body(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg = {NULL, 0};
-	struct nsb_error e;
-	int p[2];
-	userns_msg(&m);
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	struct feeder f = {p[1], m.data, 30}; /* header + 14 bytes, then close */
-	pthread_t t;
-	assert_int_equal(pthread_create(&t, NULL, feed, &f), 0);
-	nsbt_poison(&e);
-	assert_nsb_err(nsb_read_message(p[0], NULL, NULL, NULL, &msg, &e), e, NSB_ERR_EOF, 30, NSB_ATTR_NONE,
-	               0);
-	assert_int_equal(pthread_join(t, NULL), 0);
-	assert_null(msg.data);
-	close(p[0]);
-	mb_free(&m);
+	struct rt *t = *state;
+	struct feeder f;
+	pthread_t th;
+	int fd = fed_pipe(t, &f, &th, 30); /* header + 14 bytes, then close */
+	nsbt_poison(&t->e);
+	assert_nsb_err(nsb_read_message(fd, NULL, NULL, NULL, &t->msg, &t->e), t->e, NSB_ERR_EOF, 30,
+	               NSB_ATTR_NONE, 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_null(t->msg.data);
+	close(fd);
 }
 
 /* ---- arguments and allocation failure ------------------------------------- */
@@ -435,16 +405,10 @@ static void test_read_rejects_null_message(void **state)
 
 static void test_read_io_error_without_error_struct(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_message msg;
-	struct src s;
-	userns_msg(&m);
-	src_init(&s, m.data, m.len);
-	s.fail_errno = EIO;
-	assert_int_equal(nsb_read_message(-1, NULL, src_read, &s, &msg, NULL), NSB_ERR_IO);
-	assert_null(msg.data);
-	mb_free(&m);
+	struct rt *t = *state;
+	stream(t, t->m.len)->fail_errno = EIO;
+	assert_int_equal(nsb_read_message(-1, NULL, src_read, &t->s, &t->msg, NULL), NSB_ERR_IO);
+	assert_null(t->msg.data);
 }
 
 static void test_message_free_accepts_null(void **state)
@@ -549,23 +513,23 @@ static void test_read_seam_failing_without_errno_or_overclaiming_is_io(void **st
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_read_returns_exactly_one_message_and_leaves_the_rest),
-	        cmocka_unit_test(test_read_loops_on_one_byte_reads),
-	        cmocka_unit_test(test_read_retries_on_eintr),
-	        cmocka_unit_test(test_read_reports_eof_at_start),
-	        cmocka_unit_test(test_read_reports_eof_inside_header),
-	        cmocka_unit_test(test_read_reports_eof_inside_body),
-	        cmocka_unit_test(test_read_reports_io_error_with_errno),
-	        cmocka_unit_test(test_read_rejects_4gib_claim_without_reading_body),
-	        cmocka_unit_test(test_read_rejects_nlmsg_len_below_header),
-	        cmocka_unit_test(test_read_honours_configured_cap),
-	        cmocka_unit_test(test_read_default_cap_is_one_mib_inclusive),
-	        cmocka_unit_test(test_read_does_not_decode),
+	        rt_test(test_read_returns_exactly_one_message_and_leaves_the_rest),
+	        rt_test(test_read_loops_on_one_byte_reads),
+	        rt_test(test_read_retries_on_eintr),
+	        rt_test(test_read_reports_eof_at_start),
+	        rt_test(test_read_reports_eof_inside_header),
+	        rt_test(test_read_reports_eof_inside_body),
+	        rt_test(test_read_reports_io_error_with_errno),
+	        rt_test(test_read_rejects_4gib_claim_without_reading_body),
+	        rt_test(test_read_rejects_nlmsg_len_below_header),
+	        rt_test(test_read_honours_configured_cap),
+	        rt_test(test_read_default_cap_is_one_mib_inclusive),
+	        rt_test(test_read_does_not_decode),
 	        cmocka_unit_test(test_message_free_is_safe_on_empty_message),
-	        cmocka_unit_test(test_read_from_pipe_fed_one_byte_at_a_time),
-	        cmocka_unit_test(test_read_from_pipe_reports_eof_inside_body),
+	        rt_test(test_read_from_pipe_fed_one_byte_at_a_time),
+	        rt_test(test_read_from_pipe_reports_eof_inside_body),
 	        cmocka_unit_test(test_read_rejects_null_message),
-	        cmocka_unit_test(test_read_io_error_without_error_struct),
+	        rt_test(test_read_io_error_without_error_struct),
 	        cmocka_unit_test(test_message_free_accepts_null),
 	        cmocka_unit_test(test_read_reports_nomem_when_the_buffer_cannot_be_allocated),
 	        cmocka_unit_test(test_read_seam_failing_without_errno_or_overclaiming_is_io),

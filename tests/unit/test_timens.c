@@ -3,7 +3,7 @@
  * test_timens.c - TIMENSOFFSET lines "clock secs nsecs\n" (nsb_timens_parse,
  * nsb_timens_format), dialect runc-1.2.
  */
-#include "testutil.h"
+#include "decodecase.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -155,36 +155,17 @@ static void test_timens_format_reports_size_like_snprintf(void **state)
 	assert_string_equal(buf, "monotonic 12 34\n");
 }
 
-static void test_decode_reports_timens_error_at_attribute(void **state)
-{
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, CL_NEWTIME);
-	size_t a = mb_str(&m, T_TIMENS, "monotonic 1 0\nrealtime 1 0\n");
-	mb_finish(&m);
-	assert_nsb_err(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e, NSB_ERR_TIMENS_CLOCK, (uint32_t)a,
-	               NSB_ATTR_TIMENSOFFSET, 14);
-	mb_free(&m);
-}
-
 static void test_decode_fills_time_offsets(void **state)
 {
-	(void)state;
-	struct mb m;
-	struct nsb_bootstrap b;
-	struct nsb_error e;
-	mb_base(&m, CL_NEWTIME);
-	mb_str(&m, T_TIMENS, "monotonic -1 5\n");
-	mb_finish(&m);
-	assert_nsb_ok(tdecode(&m, NSB_DIALECT_RUNC_1_2, &b, &e), e);
-	assert_true(NSB_HAS(&b, NSB_F_TIMENSOFFSET));
-	assert_int_equal(b.time_offsets.count, 1);
-	assert_true(b.time_offsets.offsets[0].secs == -1);
-	assert_int_equal(b.time_offsets.offsets[0].nsecs, 5);
-	assert_view_eq(b.time_offsets_text, "monotonic -1 5\n");
-	mb_free(&m);
+	struct nsbt_dec *t = *state;
+	struct mb *m = dec_base(t, CL_NEWTIME);
+	mb_str(m, T_TIMENS, "monotonic -1 5\n");
+	assert_dec_ok_fin(t, NSB_DIALECT_RUNC_1_2);
+	assert_true(NSB_HAS(&t->b, NSB_F_TIMENSOFFSET));
+	assert_int_equal(t->b.time_offsets.count, 1);
+	assert_true(t->b.time_offsets.offsets[0].secs == -1);
+	assert_int_equal(t->b.time_offsets.offsets[0].nsecs, 5);
+	assert_view_eq(t->b.time_offsets_text, "monotonic -1 5\n");
 }
 
 static void test_timens_parse_rejects_null_arguments(void **state)
@@ -237,9 +218,16 @@ static void test_timens_text_ending_inside_or_after_the_clock(void **state)
 	assert_parse_err("boottime 1 0\nmono", NSB_ERR_TIMENS_CLOCK, 13);
 }
 
+/* Decoding: the parser's errors come back at the attribute (decodecase.h rows). */
+static struct nsbt_dcase rows[] = {
+        {"test_decode_reports_timens_error_at_attribute", .clone_flags = CL_NEWTIME,
+         .attrs = {A_STR(T_TIMENS, "monotonic 1 0\nrealtime 1 0\n")}, .code = NSB_ERR_TIMENS_CLOCK,
+         .at = AT(0), .attr = NSB_ATTR_TIMENSOFFSET, .pos = 14},
+};
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	static const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_clock_names),
 	        cmocka_unit_test(test_timens_parses_both_clocks_in_message_order),
 	        cmocka_unit_test(test_timens_accepts_full_int64_secs_range),
@@ -252,12 +240,11 @@ int main(void)
 	        cmocka_unit_test(test_timens_rejects_empty_text_and_nul),
 	        cmocka_unit_test(test_timens_format_is_canonical_and_round_trips),
 	        cmocka_unit_test(test_timens_format_reports_size_like_snprintf),
-	        cmocka_unit_test(test_decode_reports_timens_error_at_attribute),
-	        cmocka_unit_test(test_decode_fills_time_offsets),
+	        dec_test(test_decode_fills_time_offsets),
 	        cmocka_unit_test(test_timens_parse_rejects_null_arguments),
 	        cmocka_unit_test(test_timens_format_never_reads_past_the_array_and_blanks_bad_clocks),
 	        cmocka_unit_test(test_timens_clock_followed_by_newline_is_syntax),
 	        cmocka_unit_test(test_timens_text_ending_inside_or_after_the_clock),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return nsbt_run_group("timens", tests, NSBT_COUNT(tests), rows, NSBT_COUNT(rows));
 }
