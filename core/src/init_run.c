@@ -115,11 +115,11 @@ enum nsb_step nsb_close_fd(struct nsb_exec *ex, int *fd, const char *what)
 void nsb_set_name(struct nsb_exec *ex, const char *stage)
 {
 	char name[64];
-	const char *base = ex->cfg->process_name != NULL ? ex->cfg->process_name : "nsboot";
+	const char *base = ex->cfg->process_name != NULL ? ex->cfg->process_name : "nsb";
 
 	/* Only for ps(1) and debugging: a failure changes nothing else. The
-	 * kernel keeps 15 bytes, so "nsboot:[0:PARENT]" shows as "nsboot:[0:PAREN"
-	 * and "runc:[0:PARENT]" whole. */
+	 * kernel keeps 15 bytes: "nsb:[0:PARENT]" and "runc:[0:PARENT]" fit
+	 * whole ("nsboot:[0:PARENT]" would show as "nsboot:[0:PAREN"). */
 	(void)snprintf(name, sizeof(name), "%s:%s", base, stage);
 	if (NSB_CALL_K(ex, NSB_SITE_BEST_EFFORT, prctl, PR_SET_NAME, (unsigned long)(uintptr_t)name) < 0)
 		nsb_xlog(ex, NSB_LOG_DEBUG, "cannot set the process name %s: %s", name, strerror(errno));

@@ -48,6 +48,7 @@ struct wrap_shared {
 	int eintr_writes;
 	int zero_writes;
 	int helper_wait_eintrs;
+	char names[FK_STAGE2 + 1][32]; /* outcome: prctl(PR_SET_NAME) of each stage */
 };
 
 static struct wrap_shared *WS;
@@ -129,6 +130,8 @@ static int w_ioctl(void *ctx, int fd, unsigned long request)
 static int w_prctl(void *ctx, int option, unsigned long arg2)
 {
 	struct wrap *w = ctx;
+	if (option == PR_SET_NAME && w->cx.stage <= FK_STAGE2)
+		(void)snprintf(WS->names[w->cx.stage], sizeof(WS->names[0]), "%s", (const char *)arg2);
 	if (WS->fail_dumpable_on && option == PR_SET_DUMPABLE && arg2 == 1) {
 		errno = EIO;
 		return -1;
@@ -514,6 +517,20 @@ static void test_default_loglevel_is_debug(void **state)
 	assert_non_null(strstr(o->log, "=> nsexec container setup"));
 }
 
+/* ps(1) shows 15 bytes of a name: each stage's must fit whole. */
+static void test_stages_are_named_whole_within_the_kernels_15_bytes(void **state)
+{
+	(void)state;
+	static const char *const want[] = {"nsb:[0:PARENT]", "nsb:[1:CHILD]", "nsb:[2:INIT]"};
+	const struct run r = {.fk = {.name = "names"}, .build = build_plain};
+	reset();
+	assert_succeeded(run(&r));
+	for (int stage = FK_STAGE0; stage <= FK_STAGE2; stage++) {
+		assert_string_equal(WS->names[stage], want[stage]);
+		assert_true(strlen(WS->names[stage]) <= 15);
+	}
+}
+
 /* ---- init_log.c -------------------------------------------------------------------------- */
 
 static void test_loglevel_0_silences_even_fatal(void **state)
@@ -642,6 +659,7 @@ int main(void)
 	        cmocka_unit_test(test_joining_while_creating_the_user_namespace_is_dumpable_for_the_maps),
 	        cmocka_unit_test(test_short_write_to_oom_score_adj_is_an_io_error),
 	        cmocka_unit_test(test_default_loglevel_is_debug),
+	        cmocka_unit_test(test_stages_are_named_whole_within_the_kernels_15_bytes),
 	        cmocka_unit_test(test_loglevel_0_silences_even_fatal),
 	        cmocka_unit_test(test_without_log_pipe_only_fatal_reaches_stderr_with_its_stage),
 	        cmocka_unit_test(test_message_longer_than_a_log_line_is_cut),

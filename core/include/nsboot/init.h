@@ -6,7 +6,7 @@
  * through the syscall seam (sys.h). See spec §6.
  *
  * Processes: the caller's process runs setup and stage-0 (named
- * "nsboot:[0:PARENT]"); it creates stage-1 with clone(CLONE_PARENT|SIGCHLD),
+ * "nsb:[0:PARENT]"); it creates stage-1 with clone(CLONE_PARENT|SIGCHLD),
  * which creates stage-2 the same way, so both are children of the runtime,
  * which reaps stage-1 and keeps stage-2. Stage-0 writes
  * {"stage1_pid":N,"stage2_pid":M}\n to the init pipe and exits 0 only
@@ -55,7 +55,7 @@ struct nsb_init_config {
 	/* Appended for runtimes that vendor core (core/compat/runc-1.1); all
 	 * zero is the behaviour described above. */
 	/* process names "<name>:[0:PARENT]", "<name>:[1:CHILD]", "<name>:[2:INIT]";
-	 * NULL: "nsboot" (the kernel keeps 15 bytes: "runc" fits whole) */
+	 * NULL: "nsb" (the kernel keeps 15 bytes: "nsb" and "runc" fit whole) */
 	const char *process_name;
 	/* runtime mode: stage-2 does not wait for EOF on the init pipe nor exec;
 	 * right after its CHILD_FINISH it closes every fd of core's own and
