@@ -184,6 +184,15 @@ static void assert_released(const struct outcome *o)
 	assert_int_equal(WEXITSTATUS(o->res.stage2_status), STAGE2_EXIT);
 }
 
+/* Released, and the parent took exactly the pid line and its '\n' from the pipe. */
+static void assert_released_taking_only_the_pid_line(const struct outcome *o)
+{
+	assert_released(o);
+	assert_int_equal(taken_from_socket,
+	                 strlen("{\"stage1_pid\":,\"stage2_pid\":}\n") +
+	                         (size_t)snprintf(NULL, 0, "%d%d", (int)o->res.stage1, (int)o->res.stage2));
+}
+
 static void assert_refused(const struct outcome *o, const char *what)
 {
 	assert_int_equal(o->rc, NSB_ERR_JSON_SYNTAX);
@@ -195,10 +204,7 @@ static void test_pid_line_in_three_writes_is_assembled(void **state)
 	(void)state;
 	const struct script s = {{"{\"stage1_pid\":", "%1,\"stage2_pid\":%2}", "\n"}};
 	struct outcome o = run(&s);
-	assert_released(&o);
-	assert_int_equal(taken_from_socket,
-	                 strlen("{\"stage1_pid\":,\"stage2_pid\":}\n") +
-	                         (size_t)snprintf(NULL, 0, "%d%d", (int)o.res.stage1, (int)o.res.stage2));
+	assert_released_taking_only_the_pid_line(&o);
 }
 
 /* A runtime goes on using the init pipe after the pid line (runc's Go
@@ -208,10 +214,7 @@ static void test_bytes_after_the_pid_line_are_left_in_the_pipe(void **state)
 	(void)state;
 	const struct script s = {{"{\"stage1_pid\":%1,\"stage2_pid\":%2}\n{\"type\":\"procReady\"}\n"}};
 	struct outcome o = run(&s);
-	assert_released(&o);
-	assert_int_equal(taken_from_socket,
-	                 strlen("{\"stage1_pid\":,\"stage2_pid\":}\n") +
-	                         (size_t)snprintf(NULL, 0, "%d%d", (int)o.res.stage1, (int)o.res.stage2));
+	assert_released_taking_only_the_pid_line(&o);
 }
 
 /* 64 bytes is the longest line read whole (then parsed: malformed); 65 is
