@@ -39,7 +39,7 @@ expect_usage_error() {
 }
 
 @test "every_subcommand_has_help_also_via_nsboot_help" {
-	for cmd in decode encode; do
+	for cmd in decode encode probe init exec; do
 		run --separate-stderr "$NSBOOT" "$cmd" --help
 		[ "$status" -eq 0 ]
 		[ -z "$stderr" ]
@@ -100,4 +100,21 @@ expect_usage_error() {
 	expect_usage_error encode --clone-flags time --time-offset 'monotonic 1 0'
 	expect_usage_error encode --clone-flags 0 --ns 'net:/a,uts:/b'
 	expect_usage_error encode --clone-flags user --uid-map $'0 0 1\n1 1 1'
+}
+
+@test "exec_usage_errors_exit_2_before_anything_runs" {
+	expect_usage_error exec
+	expect_usage_error exec --target 0 -- true
+	expect_usage_error exec --target 2147483648 -- true
+	expect_usage_error exec --target 12x -- true
+	expect_usage_error exec --ns net -- true
+	expect_usage_error exec --ns mount:/proc/self/ns/mnt -- true
+	expect_usage_error exec --ns net:proc/self/ns/net -- true
+	expect_usage_error exec --ns net:/a,b -- true
+	expect_usage_error exec --ns net:/proc/self/ns/net --ns net:/proc/self/ns/net -- true
+	expect_usage_error exec --oom-score-adj 1001 -- true
+	expect_usage_error exec --log-level loud -- true
+	expect_usage_error exec --target 1 --bootstrap "$CORPUS/run-oom.bin" -- true
+	expect_usage_error exec --frobnicate -- true
+	expect_usage_error exec --target
 }

@@ -127,6 +127,12 @@ static int parse_ns(struct exec_args *a, const char *arg)
 		                 arg);
 	if (colon[1] != '/')
 		return cli_usage("exec", "--ns %s: the path must be absolute", arg);
+	/* NS_PATHS separates its entries with ',' (as `nsboot encode --ns`) */
+	if (strchr(colon + 1, ',') != NULL)
+		return cli_usage("exec", "--ns %s: a path cannot contain ','", arg);
+	if (a->ns_path[type] != NULL)
+		return cli_usage("exec", "--ns %s: a %s namespace is already given", arg,
+		                 nsb_ns_type_name(type));
 	a->ns_path[type] = colon + 1;
 	return -1;
 }

@@ -14,7 +14,7 @@
 /*
  * The subcommands, in the order `nsboot --help` lists them.
  *
- * To add one (e.g. `init`, `exec`, `probe`):
+ * To add one:
  *   1. write tools/nsboot/cmd_<name>.c defining
  *      `int cli_cmd_<name>(int argc, char **argv)` (argv[0] is "<name>"),
  *      modelled on cmd_decode.c: getopt_long with an optstring starting
