@@ -200,6 +200,13 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 	return -1;
 }
 
+/* A failure of nsboot's own before CMD ran (not a usage error): 125, as the help says. */
+static int exec_sys_failed(const char *what, int errnum)
+{
+	(void)cli_sys_error("exec", what, errnum);
+	return EXEC_EXIT_FAILED;
+}
+
 /* Is the namespace at @path another one than ours of @type? */
 static int differs(const char *path, enum nsb_ns_type type, bool *out)
 {
@@ -213,10 +220,10 @@ static int differs(const char *path, enum nsb_ns_type type, bool *out)
 			*out = false;
 			return 0;
 		}
-		return cli_sys_error("exec", path, errno);
+		return exec_sys_failed(path, errno);
 	}
 	if (stat(self, &b) < 0)
-		return cli_sys_error("exec", self, errno);
+		return exec_sys_failed(self, errno);
 	*out = a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 	return 0;
 }
@@ -232,8 +239,9 @@ static int build_paths(struct exec_args *a)
 			bool other = false;
 			(void)snprintf(a->target_paths[t], sizeof(a->target_paths[t]), "/proc/%u/ns/%s",
 			               a->target, nsb_ns_type_name((enum nsb_ns_type)t));
-			if (differs(a->target_paths[t], (enum nsb_ns_type)t, &other) != 0)
-				return CLI_EXIT_USAGE;
+			int rc = differs(a->target_paths[t], (enum nsb_ns_type)t, &other);
+			if (rc != 0)
+				return rc;
 			path = other ? a->target_paths[t] : NULL;
 		}
 		if (path == NULL)
@@ -277,6 +285,15 @@ static int on_ready(void *ctx, const struct nsb_parent_result *res)
 	return 0;
 }
 
+/* Why nsb_encode refused the message the options describe: its error and attribute. */
+static void report_encode_error(enum nsb_err rc, const struct nsb_error *err)
+{
+	const char *attr = err->attr != NSB_ATTR_NONE ? cli_attr_name(err->attr, NSB_DIALECT_RUNC_1_2) : NULL;
+
+	(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: %s%s%s: %s\n", nsb_error_name(rc),
+	              attr != NULL ? ", attribute " : "", attr != NULL ? attr : "", nsb_error_describe(rc));
+}
+
 /* The bootstrap for --target / --ns / --oom-score-adj, malloc'd; NULL after reporting why not. */
 static unsigned char *encode(struct exec_args *a, size_t *size)
 {
@@ -285,7 +302,7 @@ static unsigned char *encode(struct exec_args *a, size_t *size)
 	enum nsb_err rc = nsb_encode(&a->boot, NULL, 0, size, &err); /* the size */
 
 	if (rc != NSB_ERR_NO_SPACE && rc != NSB_OK) {
-		(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: %s\n", nsb_error_name(rc));
+		report_encode_error(rc, &err);
 		return NULL;
 	}
 	msg = malloc(*size);
@@ -295,7 +312,7 @@ static unsigned char *encode(struct exec_args *a, size_t *size)
 	}
 	rc = nsb_encode(&a->boot, msg, *size, size, &err);
 	if (rc != NSB_OK) {
-		(void)fprintf(stderr, "nsboot exec: cannot encode the bootstrap: %s\n", nsb_error_name(rc));
+		report_encode_error(rc, &err);
 		free(msg);
 		return NULL;
 	}
@@ -352,7 +369,7 @@ static int run(struct exec_args *a)
 	if (a->bootstrap_path != NULL) {
 		int e = cli_read_input(a->bootstrap_path, NSB_DEFAULT_MAX_LEN + 1u, &msg, &size);
 		if (e != 0)
-			return cli_sys_error("exec", a->bootstrap_path, e);
+			return exec_sys_failed(a->bootstrap_path, e);
 	} else if ((msg = encode(a, &size)) == NULL) {
 		return EXEC_EXIT_FAILED;
 	}
@@ -395,7 +412,7 @@ int cli_cmd_exec(int argc, char **argv)
 	int rc;
 
 	if (a == NULL)
-		return cli_sys_error("exec", "allocate", ENOMEM);
+		return exec_sys_failed("allocate", ENOMEM);
 	nsb_bootstrap_init(&a->boot, NSB_DIALECT_RUNC_1_2);
 	rc = parse_args(argc, argv, a);
 	if (rc == -1) { /* -1: go on; anything else: --help printed (0) or a usage error */
