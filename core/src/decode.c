@@ -40,7 +40,8 @@
  *  3. After the walk: CLONE_FLAGS, then ROOTLESS_EUID absent: ATTR_MISSING
  *     @nlmsg_len with attr = the missing type (ROOTLESS_EUID may be absent,
  *     meaning false, only with opts->allow_missing_rootless_euid).
- *  4. Cross-attribute rules, in the order of cross_rules[] below, reported
+ *  4. Cross-attribute rules: NS_CLONE_AND_JOIN (clone_and_join(), pos =
+ *     the element's start), then those of cross_rules[] in its order, all
  *     at the dependent attribute's offset with attr = its type.
  * Payload errors other than element positions have pos 0 (PAYLOAD_SIZE,
  * BOOL_VALUE, CLONE_FLAGS, HELPER_PATH_RELATIVE).
@@ -442,8 +443,12 @@ static enum nsb_err check_header(const unsigned char *msg, size_t len, uint32_t 
  * clear_output - zero *out except the two extent arrays: 8,160 of its
  * 8,584 bytes, which nothing reads past each map's count (bootstrap.h).
  * Zeroing them was three quarters of the instructions of decoding a
- * typical message.
- */
+ * typical message. The skipped span runs from extents to the end of the
+ * map, so extents must be the map's last member: */
+_Static_assert(offsetof(struct nsb_idmap, extents) + sizeof(((struct nsb_idmap *)0)->extents) ==
+                       sizeof(struct nsb_idmap),
+               "clear_output() skips only the extent array");
+
 static void clear_output(struct nsb_bootstrap *out)
 {
 	unsigned char *o = (unsigned char *)out;

@@ -440,6 +440,28 @@ static void test_decode_zeroes_fields_of_absent_attributes(void **state)
 	assert_int_equal(b->mount_source_count, 0);
 }
 
+/* The decoder clears *out itself but skips the two extent arrays (only
+ * [0, count) of a map is ever read): every other byte of a poisoned output,
+ * padding included, must come out as the message says or zero. */
+static void test_decode_zeroes_every_byte_but_map_extents(void **state)
+{
+	struct nsbt_dec *t = *state;
+	struct nsb_bootstrap want;
+	dec_base(t, CL_NEWNS);
+	assert_dec_ok_fin(t, D12); /* tdecode poisons t->b first */
+	memset(&want, 0, sizeof want);
+	want.dialect = D12;
+	want.length = 32; /* header + two u32 attributes */
+	want.type = (uint16_t)NSB_INIT_MSG;
+	want.flags = (uint16_t)NSB_NLM_F_REQUEST;
+	want.seq = 1;
+	want.present = (1u << NSB_F_CLONE_FLAGS) | (1u << NSB_F_ROOTLESS_EUID);
+	want.clone_flags = CL_NEWNS;
+	memcpy(want.uid_map.extents, t->b.uid_map.extents, sizeof want.uid_map.extents);
+	memcpy(want.gid_map.extents, t->b.gid_map.extents, sizeof want.gid_map.extents);
+	assert_memory_equal(&want, &t->b, sizeof want);
+}
+
 static void test_decode_does_not_depend_on_attribute_order(void **state)
 {
 	struct nsbt_dec *t = *state;
@@ -568,6 +590,7 @@ int main(void)
 	        dec_test(test_decode_accepts_longest_encodable_string),
 	        dec_test(test_decode_rejects_relative_helper_paths),
 	        dec_test(test_decode_zeroes_fields_of_absent_attributes),
+	        dec_test(test_decode_zeroes_every_byte_but_map_extents),
 	        dec_test(test_decode_does_not_depend_on_attribute_order),
 	        cmocka_unit_test(test_dialect_names_round_trip),
 	        dec_test(test_decode_reads_27290_as_time_offsets_in_runc_1_2),
