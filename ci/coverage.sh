@@ -33,7 +33,7 @@ VOCABULARY='DefensiveCoding|OutOfMemory|KernelContract'
 # list parser: where every error is a named rule.
 RULE_FILES='decode.c nspaths.c idmap.c oom.c timens.c mount_sources.c read.c cpulist.c encode.c names.c'
 
-ci/deps.sh build test coverage
+ci/deps.sh build test coverage integration # integration: runc and busybox-static for root.runc
 
 OUT=${NSB_COVERAGE_OUT:-build/coverage}
 BLD=${NSB_COVERAGE_BUILD:-build/coverage-build}

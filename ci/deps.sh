@@ -8,15 +8,16 @@
 set -euo pipefail
 
 declare -A GROUP=(
-  [build]="cmake ninja-build gcc clang libclang-rt-14-dev libcmocka-dev libcjson-dev libjansson-dev libmnl-dev pkg-config"
-  [test]="bats python3 util-linux valgrind"
-  [fuzz]="afl++ llvm-14 zip gnuplot-nox"
-  [lint]="clang-tidy clang-format cppcheck"
+  [build]="cmake ninja-build gcc clang libclang-rt-14-dev libcmocka-dev libcjson-dev libmnl-dev pkg-config"
+  [test]="bats python3 util-linux procps valgrind"
+  [fuzz]="afl++ llvm-14 zip unzip gnuplot-nox"
+  [lint]="clang-tidy clang-format cppcheck git"
   [coverage]="gcovr"
-  [integration]="busybox-static runc util-linux iproute2"
+  [integration]="busybox-static runc util-linux python3"
   [kernels]="qemu-system-x86 busybox-static cpio"
   [bench]="libmnl-dev hyperfine runc busybox-static valgrind"
-  [runc]="golang-go libseccomp-dev golang-github-opencontainers-runc-dev bats gawk"
+  [runc]="golang-go libseccomp-dev pkg-config golang-github-opencontainers-runc-dev bats gawk busybox-static
+          jq runc gcc libc6-dev dpkg-dev xz-utils bsdutils"
 )
 
 groups=("$@")

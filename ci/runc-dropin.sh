@@ -13,7 +13,7 @@
 #                    (default: all, in that order; build is implied by every later step).
 #
 # Steps (each command under a hard `timeout`):
-#   deps        Debian packages, a deb-src entry for the machine's own Debian archive,
+#   deps        Debian packages (ci/deps.sh runc), a deb-src entry for the machine's own Debian archive,
 #               `apt-get source runc` of the exact version of the Go source package.
 #   build       copy of /usr/share/gocode/src/github.com/opencontainers/runc into a scratch
 #               GOPATH under build/runc-dropin/<mode>/, nsexec swap, `go build -tags seccomp`
@@ -80,8 +80,6 @@ GOCODE=/usr/share/gocode
 STOCK_RUNC=/usr/sbin/runc
 SRC_SOURCES=/etc/apt/sources.list.d/nsboot-runc-src.sources
 SRC_LIST=/etc/apt/sources.list.d/nsboot-runc-src.list
-PACKAGES="golang-go libseccomp-dev golang-github-opencontainers-runc-dev bats gawk busybox-static
-	jq runc gcc libc6-dev dpkg-dev xz-utils bsdutils"
 BATS_FILES="exec userns debug run mounts start_hello"
 
 # ---------------------------------------------------------------- accounting
@@ -188,32 +186,14 @@ derive_deb_src() {
 }
 
 step_deps() {
-	local missing=() p
-	for p in $PACKAGES; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-	done
-	local need_update=0
-	if [ "$(id -u)" -ne 0 ]; then
-		[ ${#missing[@]} -eq 0 ] || {
-			echo "runc-dropin: missing ${missing[*]} and not root" >&2
-			return 1
-		}
-	else
-		if derive_deb_src; then need_update=1; fi
-		[ ${#missing[@]} -eq 0 ] || need_update=1
-		export DEBIAN_FRONTEND=noninteractive
-		if [ $need_update -eq 1 ]; then
-			echo "  apt-get update"
-			timeout 300 apt-get update -qq || return 1
-		fi
-		if [ ${#missing[@]} -gt 0 ]; then
-			echo "  installing ${missing[*]}"
-			timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$B/apt-install.log" 2>&1 || {
-				tail -20 "$B/apt-install.log" >&2
-				return 1
-			}
-		fi
+	# A new deb-src entry needs an apt-get update of its own: ci/deps.sh updates only
+	# when a package is missing.
+	if [ "$(id -u)" -eq 0 ] && derive_deb_src; then
+		echo "  apt-get update"
+		timeout 300 apt-get update -qq || return 1
 	fi
+	# The packages: group `runc` of ci/deps.sh (not root: fails when one is missing).
+	timeout 900 "$REPO/ci/deps.sh" runc || return 1
 	# The bats files must come from the same version as the Go tree we build.
 	local ver
 	ver=$(dpkg-query -W -f='${Version}' golang-github-opencontainers-runc-dev)
