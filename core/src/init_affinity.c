@@ -41,7 +41,9 @@ void nsb_init_log_affinity(struct nsb_exec *ex)
 	hex[0] = '\0';
 	len = 0;
 	for (size_t i = top + 1; i-- > 0;) {
-		(void)snprintf(hex + len, sizeof(hex) - len, i == top ? "%lx" : "%016lx", mask[i]);
+		/* every word below the top one in full: two digits per byte of a long */
+		(void)snprintf(hex + len, sizeof(hex) - len, "%0*lx",
+		               i == top ? 1 : (int)(2 * sizeof(mask[i])), mask[i]);
 		len += strlen(hex + len);
 	}
 	nsb_xlog(ex, NSB_LOG_DEBUG, "affinity: 0x%s", hex);

@@ -72,7 +72,7 @@ int nsb_finish_stage(struct nsb_exec *ex, enum nsb_step step);
 enum nsb_step nsb_read_full(struct nsb_exec *ex, int fd, void *buf, size_t len, const char *what);
 enum nsb_step nsb_write_full(struct nsb_exec *ex, int fd, const void *buf, size_t len, const char *what);
 enum nsb_step nsb_close_fd(struct nsb_exec *ex, int *fd, const char *what);
-/* PR_SET_NAME "<cfg->process_name or nsboot>:<stage>", @stage as "[0:PARENT]" */
+/* PR_SET_NAME "<cfg->process_name or nsb>:<stage>", @stage as "[0:PARENT]" */
 void nsb_set_name(struct nsb_exec *ex, const char *stage);
 
 /* init_log.c */

@@ -258,6 +258,16 @@ static void test_stage0_exiting_0_without_pid_line_is_refused(void **state)
 	assert_refused(&o, "without reporting the pids");
 }
 
+/* Stage-0 gone with half a line written: what is in the pipe is all there
+ * will be (stage-2 holds the pipe open), so the parent stops waiting. */
+static void test_stage0_exiting_0_after_half_a_pid_line_is_refused(void **state)
+{
+	(void)state;
+	const struct script s = {{"{\"stage1_pid\":%1,"}};
+	struct outcome o = run(&s);
+	assert_refused(&o, "without reporting the pids");
+}
+
 static void watchdog(int sig)
 {
 	(void)sig;
@@ -275,6 +285,7 @@ int main(void)
 	        cmocka_unit_test(test_too_long_pid_line_in_pieces_is_refused),
 	        cmocka_unit_test(test_malformed_pid_line_is_refused),
 	        cmocka_unit_test(test_stage0_exiting_0_without_pid_line_is_refused),
+	        cmocka_unit_test(test_stage0_exiting_0_after_half_a_pid_line_is_refused),
 	};
 	(void)signal(SIGALRM, watchdog);
 	return cmocka_run_group_tests(tests, NULL, NULL);

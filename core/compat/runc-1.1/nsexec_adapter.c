@@ -74,7 +74,9 @@ static void fatal(const char *logpipe, const char *fmt, ...)
  * json.Marshal([]int): "[" int ("," int)* "]", no blanks, each int -1 (this mount is not
  * a bind mount) or a decimal fd number in [3, INT_MAX] without leading zeros. Anything
  * else is malformed: runc's C side skips what it does not understand; we refuse.
- * On success *fds is malloc'd with *count entries.
+ * On success *fds is malloc'd with *count entries. Only the syntax is checked here:
+ * the numbers themselves (none twice, none the init or log pipe, each open, one per
+ * MOUNT_SOURCES entry) are core's nsb_check_mount_fds, in setup (MOUNT_FDS_INVALID).
  */
 static const char *parse_mount_fds(const char *s, int **fds, size_t *count)
 {
@@ -128,12 +130,6 @@ static const char *parse_mount_fds(const char *s, int **fds, size_t *count)
 		free(out);
 		return *p == ']' ? "trailing bytes after ']'" : *p == '\0' ? "missing ']'" : "not a number";
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (out[i] >= 0 && out[i] == out[j]) {
-				free(out);
-				return "an fd number appears twice";
-			}
 	*fds = out;
 	*count = n;
 	return NULL;
@@ -158,14 +154,6 @@ void nsexec(void)
 		const char *why = parse_mount_fds(mount_fds_env, &mount_fds, &mount_fd_count);
 		if (why != NULL)
 			fatal(logpipe, "malformed _LIBCONTAINER_MOUNT_FDS env var: %s", why);
-		/* A mount fd put on top of the init or log pipe would cut the runtime off. */
-		int initfd = -1, logfd = -1;
-		(void)nsb_env_int(initpipe, &initfd);
-		(void)nsb_env_int(logpipe, &logfd);
-		for (size_t i = 0; i < mount_fd_count; i++)
-			if (mount_fds[i] >= 0 && (mount_fds[i] == initfd || mount_fds[i] == logfd))
-				fatal(logpipe, "_LIBCONTAINER_MOUNT_FDS: fd %d is the init or log pipe",
-				      mount_fds[i]);
 	}
 
 	struct nsb_init_config cfg = {
