@@ -4,7 +4,9 @@
  * [-1000, 1000] (OOM_SCORE_ADJ_MIN/MAX of the kernel).
  *
  * Stricter than the kernel's kstrtoint (no '+', no trailing newline): runc
- * emits strconv.Itoa, and anything else did not come from a runtime.
+ * emits strconv.Itoa. Leading zeros and "-0", which Itoa never writes, are
+ * accepted as the kernel accepts them: the value is exact, and re-encoding
+ * gives Itoa's form.
  * Positions: OOM_SYNTAX at the unexpected byte (0 for the empty text),
  * OOM_RANGE at 0 (the number as a whole is out of range).
  */
