@@ -18,7 +18,9 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,6 +276,38 @@ static ssize_t sys_recvmsg(void *ctx, int fd, struct msghdr *msg, int flags)
 	return recvmsg(fd, msg, flags);
 }
 
+static int sys_memfd_create(void *ctx, const char *name, unsigned int flags)
+{
+	(void)ctx;
+#ifdef SYS_memfd_create
+	return (int)syscall(SYS_memfd_create, name, flags);
+#else
+	(void)name, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int sys_execveat(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
+                        int flags)
+{
+	(void)ctx;
+	NSB_COVERAGE_FLUSH();
+#ifdef SYS_execveat
+	return (int)syscall(SYS_execveat, dirfd, path, argv, envp, flags);
+#else
+	(void)dirfd, (void)path, (void)argv, (void)envp, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int sys_fstatfs(void *ctx, int fd, struct statfs *buf)
+{
+	(void)ctx;
+	return fstatfs(fd, buf);
+}
+
 static const struct nsb_sys sys_default = {
         .ctx = NULL,
         .site = NULL,
@@ -314,6 +348,9 @@ static const struct nsb_sys sys_default = {
         .sched_setaffinity = sys_sched_setaffinity,
         .sendmsg = sys_sendmsg,
         .recvmsg = sys_recvmsg,
+        .memfd_create = sys_memfd_create,
+        .execveat = sys_execveat,
+        .fstatfs = sys_fstatfs,
 };
 
 const struct nsb_sys *nsb_sys_default(void)

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -696,6 +697,48 @@ static ssize_t fk_recvmsg(void *ctx, int fd, struct msghdr *msg, int flags)
 	return n;
 }
 
+/* ---- hostile-container defences ------------------------------------------- */
+
+/* A real memfd: the trampoline image is written and sealed for real. */
+static int fk_memfd_create(void *ctx, const char *name, unsigned int flags)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	rec(cx, "memfd_create %s", name);
+	return (int)syscall(SYS_memfd_create, name, flags);
+}
+
+/* Stage-2 running its command through the trampoline: record the fds and
+ * the command (argv[1] of the trampoline), exit 0 as the command would. */
+static int fk_execveat(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
+                       int flags)
+{
+	struct fk_ctx *cx = ctx;
+	struct fk_shared *sh = cx->sh;
+	(void)dirfd, (void)path, (void)envp, (void)flags;
+	if (injected(cx))
+		return -1;
+	list_fds(sh->exec_fds, sh->exec_cloexec, &sh->exec_nfds);
+	rec(cx, "execveat %s", argv[0] != NULL && argv[1] != NULL ? argv[1] : "?");
+	sh->exec_count++;
+	_exit(0);
+}
+
+/* A fake namespace fd is on nsfs; anything else is asked of the kernel. */
+static int fk_fstatfs(void *ctx, int fd, struct statfs *buf)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	if (kind_of(cx, fd) == FD_NS) {
+		memset(buf, 0, sizeof(*buf));
+		buf->f_type = 0x6e736673; /* NSFS_MAGIC */
+		return 0;
+	}
+	return fstatfs(fd, buf);
+}
+
 void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const struct fk_scenario *sc,
             int stage)
 {
@@ -743,5 +786,8 @@ void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const 
 	        .sched_setaffinity = fk_sched_setaffinity,
 	        .sendmsg = fk_sendmsg,
 	        .recvmsg = fk_recvmsg,
+	        .memfd_create = fk_memfd_create,
+	        .execveat = fk_execveat,
+	        .fstatfs = fk_fstatfs,
 	};
 }

@@ -38,6 +38,16 @@ NSB_BEGIN_DECLS
 #define NSB_INIT_EXIT_CANNOT_RUN 126 /* the command exists but exec failed */
 #define NSB_INIT_EXIT_NOT_FOUND  127 /* the command was not found */
 
+/*
+ * The release: in exec mode stage-2 runs its command only after reading
+ * exactly these bytes and then EOF on the init pipe, with the runtime's end
+ * of the pipe still open (the runtime is alive). EOF alone, a partial or a
+ * different message, or a runtime that is gone means nobody released it:
+ * stage-2 exits without running anything. nsb_parent_run sends it.
+ */
+#define NSB_RELEASE_TOKEN     "nsboot:release\n"
+#define NSB_RELEASE_TOKEN_LEN (sizeof(NSB_RELEASE_TOKEN) - 1)
+
 /* What nsb_init_run returns in stage-2 in runtime mode (stage2_returns). */
 #define NSB_INIT_CONTINUE (-1)
 

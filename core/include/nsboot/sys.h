@@ -30,6 +30,8 @@
 
 #include "nsboot/export.h"
 
+struct statfs;
+
 NSB_BEGIN_DECLS
 
 /*
@@ -105,6 +107,14 @@ struct nsb_sys {
 	/* appended: fd passing over a unix socket (runc-1.1 mount sources, SCM_RIGHTS) */
 	ssize_t (*sendmsg)(void *ctx, int fd, const struct msghdr *msg, int flags);
 	ssize_t (*recvmsg)(void *ctx, int fd, struct msghdr *msg, int flags);
+
+	/* appended: the hostile-container defences. memfd_create for stage-2's
+	 * sealed exec trampoline, execveat(AT_EMPTY_PATH) to run it by fd,
+	 * fstatfs to tell an nsfs file before opening it for real. */
+	int (*memfd_create)(void *ctx, const char *name, unsigned int flags);
+	int (*execveat)(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
+	                int flags);
+	int (*fstatfs)(void *ctx, int fd, struct statfs *buf);
 };
 
 /* nsb_sys_default - the real system calls; a static table, never NULL. */
