@@ -21,6 +21,7 @@
 #include "coverage.h"
 #include "internal.h"
 #include "nsboot/bootstrap.h"
+#include "nsboot/init.h"
 #include "nsboot/parent.h"
 #include "parent_place.h"
 #include "sys_call.h"
@@ -522,6 +523,28 @@ static void tear_down(struct parent *p)
 		p->res->stage2_status = status;
 }
 
+/* The release (init.h): the whole token, then EOF. The last bytes we
+ * send, so the socket may block again for them. */
+static enum nsb_err send_release(struct parent *p)
+{
+	size_t sent = 0;
+
+	if (NSB_CALL(p, fcntl, p->initfd, F_SETFL, 0) < 0)
+		return fail_sys(p, "release stage-2");
+	while (sent < NSB_RELEASE_TOKEN_LEN) {
+		ssize_t n = NSB_CALL(p, send, p->initfd, NSB_RELEASE_TOKEN + sent,
+		                     NSB_RELEASE_TOKEN_LEN - sent, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail_sys(p, "release stage-2");
+		sent += (size_t)n;
+	}
+	if (NSB_CALL(p, shutdown, p->initfd, SHUT_WR) < 0)
+		return fail_sys(p, "release stage-2");
+	return NSB_OK;
+}
+
 static enum nsb_err run(struct parent *p)
 {
 	enum nsb_err rc = start_init(p);
@@ -543,8 +566,8 @@ static enum nsb_err run(struct parent *p)
 		return rc;
 	if (p->cfg->on_ready != NULL && p->cfg->on_ready(p->cfg->ready_ctx, p->res) != 0)
 		return fail_code(p, NSB_ERR_STAGE_FAILED, "the caller refused to release stage-2");
-	if (NSB_CALL(p, shutdown, p->initfd, SHUT_WR) < 0)
-		return fail_sys(p, "release stage-2");
+	if ((rc = send_release(p)) != NSB_OK)
+		return rc;
 	if ((rc = drain_log(p)) != NSB_OK)
 		return rc;
 	return reap(p, p->res->stage2, &p->res->stage2_status);

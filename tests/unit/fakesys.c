@@ -632,6 +632,11 @@ static int fk_setgroups(void *ctx, size_t size, const gid_t *list)
 	(void)list;
 	if (injected(cx))
 		return -1;
+	if (cx->sc != NULL && cx->sc->setgroups_eperm) {
+		rec(cx, "setgroups %zu EPERM", size);
+		errno = EPERM;
+		return -1;
+	}
 	rec(cx, "setgroups %zu", size);
 	return 0;
 }
@@ -705,22 +710,52 @@ static int fk_memfd_create(void *ctx, const char *name, unsigned int flags)
 	struct fk_ctx *cx = ctx;
 	if (injected(cx))
 		return -1;
+	if (cx->sc != NULL && cx->sc->no_mfd_exec && (flags & 0x0010u) != 0) { /* MFD_EXEC */
+		rec(cx, "memfd_create %s MFD_EXEC EINVAL", name);
+		errno = EINVAL;
+		return -1;
+	}
 	rec(cx, "memfd_create %s", name);
 	return (int)syscall(SYS_memfd_create, name, flags);
 }
 
-/* Stage-2 running its command through the trampoline: record the fds and
- * the command (argv[1] of the trampoline), exit 0 as the command would. */
+/* core's internal accessor of the embedded trampoline (core/src/init_internal.h) */
+const unsigned char *nsb_tramp_image(size_t *len);
+
+/* Does @fd hold exactly the trampoline core embeds? */
+static bool holds_tramp_image(int fd)
+{
+	size_t len = 0;
+	const unsigned char *image = nsb_tramp_image(&len);
+	unsigned char buf[65536];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	return image != NULL && n >= 0 && (size_t)n == len && memcmp(buf, image, len) == 0;
+}
+
+/* Stage-2 running its command through the trampoline: record the fds, the
+ * memfd it execs and the argv; record the command's argv[0] (the
+ * trampoline's argv[2]) as "execveat CMD"; exit 0 as the command would. */
 static int fk_execveat(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
                        int flags)
 {
 	struct fk_ctx *cx = ctx;
 	struct fk_shared *sh = cx->sh;
-	(void)dirfd, (void)path, (void)envp, (void)flags;
+	char link[64];
+	(void)path, (void)envp, (void)flags;
 	if (injected(cx))
 		return -1;
 	list_fds(sh->exec_fds, sh->exec_cloexec, &sh->exec_nfds);
-	rec(cx, "execveat %s", argv[0] != NULL && argv[1] != NULL ? argv[1] : "?");
+	sh->exec_dirfd = dirfd;
+	sh->exec_seals = fcntl(dirfd, F_GET_SEALS);
+	sh->exec_image_ok = holds_tramp_image(dirfd);
+	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	ssize_t n = readlink(link, sh->exec_fd_link, sizeof(sh->exec_fd_link) - 1);
+	sh->exec_fd_link[n > 0 ? n : 0] = '\0';
+	for (size_t i = 0, end = 0; i < 4; i++) {
+		end = end || argv[i] == NULL;
+		(void)snprintf(sh->exec_argv[i], sizeof(sh->exec_argv[i]), "%s", end ? "" : argv[i]);
+	}
+	rec(cx, "execveat %s", argv[0] != NULL && argv[1] != NULL && argv[2] != NULL ? argv[2] : "?");
 	sh->exec_count++;
 	_exit(0);
 }

@@ -58,6 +58,8 @@ struct fk_scenario {
 	uint32_t setns_eperm;    /* the first setns(fd, this type) fails EPERM (runc's pass 1 skip) */
 	const char *write_eperm; /* procfs files ("uid_map", ...) whose write fails EPERM */
 	int helper_status;       /* the fake helper exits with this; -1: killed by SIGKILL */
+	bool setgroups_eperm; /* every setgroups fails EPERM ("setgroups N EPERM"): an unprivileged caller */
+	bool no_mfd_exec;     /* memfd_create refuses MFD_EXEC with EINVAL, as before Linux 6.3 */
 };
 
 struct fk_shared {
@@ -107,6 +109,13 @@ struct fk_shared {
 	char return_links[4][64]; /* readlink of the scenario's first mount fd targets */
 	char return_comm[32];     /* stage-2's /proc/self/comm */
 	bool eintr_msg;           /* the first sendmsg and recvmsg of each process fail with EINTR */
+
+	/* appended: stage-2's exec through the trampoline (execveat) */
+	int exec_dirfd;         /* the fd it execs */
+	int exec_seals;         /* F_GET_SEALS of it, -1 if that failed */
+	bool exec_image_ok;     /* it holds exactly the trampoline image */
+	char exec_argv[4][256]; /* the trampoline's argv[0..3] ("" past the end) */
+	char exec_fd_link[64];  /* readlink /proc/self/fd/<exec_dirfd> */
 };
 
 /* How the fake delivers stage-0's mount source messages to stage-1. */

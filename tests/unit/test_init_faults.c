@@ -221,19 +221,35 @@ static void build_mounts(struct nsb_bootstrap *b)
 }
 
 static const struct scenario scenarios[] = {
-        {{"create", NULL, 0, NULL, 0}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"join-pidfd", ns_pid4242, 0, NULL, 0}, build_join_pidfd, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"join-passes", ns_mixed, CL_NEWNET, NULL, 0}, build_join_passes, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"helper", NULL, 0, "uid_map gid_map", 0}, build_helper, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"plain-1.1", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
+        {{"create", NULL, 0, NULL, 0, false, false}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"join-pidfd", ns_pid4242, 0, NULL, 0, false, false},
+         build_join_pidfd,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"join-passes", ns_mixed, CL_NEWNET, NULL, 0, false, true /* before 6.3 */},
+         build_join_passes,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"helper", NULL, 0, "uid_map gid_map", 0, true, false},
+         build_helper,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"plain-1.1", NULL, 0, NULL, 0, false, false}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
         /* the parent's exec path: init is this binary again, on its own fakes */
-        {{"exec-mode", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
+        {{"exec-mode", NULL, 0, NULL, 0, false, false}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
         /* the parent's cgroup and CPU affinity: see placements[] */
-        {{"affinity", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"affinity-reset", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"affinity-2000", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-reset", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-2000", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
         /* runc 1.1 vendored: runtime mode, mount sources, cgroup namespace in stage-2 */
-        {{"runc-1.1-mounts", NULL, 0, NULL, 0}, build_mounts, false, NSB_DIALECT_RUNC_1_1, false},
+        {{"runc-1.1-mounts", NULL, 0, NULL, 0, false, false},
+         build_mounts,
+         false,
+         NSB_DIALECT_RUNC_1_1,
+         false},
 };
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -298,6 +314,14 @@ static unsigned char sites_failed[FK_MAX_SITES];
 
 static char command_name[] = "true";
 static char *const command[] = {command_name, NULL};
+/* The scenario of a kernel before 6.3 also names its command by path (no PATH search). */
+static char command_path[] = "/bin/true";
+static char *const command_by_path[] = {command_path, NULL};
+
+static char *const *command_of(const struct scenario *sc)
+{
+	return sc->fk.no_mfd_exec ? command_by_path : command;
+}
 
 static int list_fds(int *fds, int max);
 
@@ -359,7 +383,7 @@ static int init_child(void *arg, int initpipe, int logpipe)
 	        .initpipe = ca->initpipe_override != NULL ? ca->initpipe_override : ip,
 	        .logpipe = ca->no_logpipe ? NULL : lp,
 	        .loglevel = ca->loglevel,
-	        .argv = ca->sc->with_cmd ? command : NULL,
+	        .argv = ca->sc->with_cmd ? command_of(ca->sc) : NULL,
 	        .process_name = v != NULL ? "runc" : NULL,
 	        .stage2_returns = v != NULL,
 	        .allow_missing_rootless_euid = v != NULL,
@@ -515,15 +539,23 @@ static bool reports_call(const struct outcome *o, const char *call)
 
 static void check_exec_fds(void)
 {
-	/* what stage-2 holds when it execs: the runtime's fds plus the two pipes */
-	int want = base_nfds + 2;
+	/* what stage-2 holds when it execs: the runtime's fds, the two pipes and the trampoline */
+	int want = base_nfds + 3;
+	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	if (SH->exec_seals < 0 || (SH->exec_seals & seals) != seals || !SH->exec_image_ok ||
+	    strncmp(SH->exec_fd_link, "/memfd:nsb-exec", 15) != 0) {
+		print_error("%s: stage-2 execs fd %d (%s, seals %#x, image %s), not the sealed trampoline\n",
+		            current, SH->exec_dirfd, SH->exec_fd_link, (unsigned)SH->exec_seals,
+		            SH->exec_image_ok ? "ok" : "wrong");
+		fail();
+	}
 	if (SH->exec_nfds != want) {
 		print_error("%s: stage-2 holds %d fds at exec, want %d\n", current, SH->exec_nfds, want);
 		fail();
 	}
 	for (int i = 0; i < SH->exec_nfds; i++) {
 		int fd = SH->exec_fds[i];
-		bool pipe = fd == SH->init_fds[0] || fd == SH->init_fds[1];
+		bool pipe = fd == SH->init_fds[0] || fd == SH->init_fds[1] || fd == SH->exec_dirfd;
 		bool base = false;
 		for (int k = 0; k < base_nfds; k++)
 			base = base || base_fds[k] == fd;
@@ -585,7 +617,9 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 	 * failed (unless the kills of the cleanup were made to fail too: then
 	 * closing the init pipe releases a stage-2 nobody could kill). */
 	if (SH->exec_count > 0 && !SH->fail_cleanup) {
-		long rel = fk_rec_find(SH, "shutdown 1"), ex = fk_rec_find(SH, "execvp true");
+		char ran[64];
+		(void)snprintf(ran, sizeof(ran), "execveat %s", command_of(sc)[0]);
+		long rel = fk_rec_find(SH, "shutdown 1"), ex = fk_rec_find(SH, ran);
 		if (rel < 0 || rel > ex) {
 			print_error("%s: the command ran without the go signal\n", current);
 			fail();
@@ -683,7 +717,7 @@ static void test_create_does_what_the_plan_says(void **state)
 	assert_rec_order("unshare 0x60020080", line);
 	assert_rec("setgroups 0"); /* root + SETGROUP */
 	assert_rec("setsid");
-	assert_rec("execvp true");
+	assert_rec("execveat true");
 	assert_false(fk_rec_has(SH, "prctl 4 0")); /* nothing joined: stays dumpable */
 	assert_string_equal(o.res.fatal, "");
 }
@@ -731,7 +765,11 @@ static void test_helper_maps_with_an_argv_sized_to_the_map(void **state)
 	assert_string_equal(SH->helper_argv[0], want);
 	(void)snprintf(want, sizeof(want), "/usr/bin/newgidmap %d 0 1000 1", s1);
 	assert_string_equal(SH->helper_argv[1], want);
-	assert_false(fk_rec_has(SH, "setgroups 0")); /* rootless keeps its groups */
+	/* rootless: dropping the caller's groups is refused (EPERM) and the run goes on
+	 * with the caller's own; runc's stage-2 setgroups is not attempted */
+	assert_rec("setgroups 0 EPERM");
+	assert_int_equal(fk_rec_find(SH, "setgroups 0 EPERM"), fk_rec_find(SH, "setgroups 0 EPERM"));
+	assert_false(fk_rec_has(SH, "setgroups 0"));
 }
 
 static void test_helper_killed_by_a_signal_is_a_failure(void **state)
@@ -962,7 +1000,8 @@ static void test_bad_mount_fds_are_fatal_before_any_stage(void **state)
 /* A scenario with build_plain and a command, named for its placement. */
 static struct scenario placed(const char *name)
 {
-	struct scenario sc = {{name, NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false};
+	struct scenario sc = {
+	        {name, NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false};
 	return sc;
 }
 
@@ -994,7 +1033,7 @@ static void test_affinity_and_cgroup_follow_runcs_order(void **state)
 	assert_rec_order("open " TEST_CGROUP "/cgroup.procs", move);
 	assert_rec_order(move, final);
 	assert_rec_order(final, "shutdown 1");
-	assert_rec_order("shutdown 1", "execvp true");
+	assert_rec_order("shutdown 1", "execveat true");
 }
 
 static void test_unset_affinity_resets_stage2_to_all_cpus_after_the_move(void **state)
@@ -1352,8 +1391,10 @@ static void test_loglevel_filters_lines_but_not_fatal_at_1(void **state)
 /* main's --init-child: init as the parent execs it, on fakes of its own. */
 static int init_child_main(char **argv)
 {
-	static const struct fk_scenario none = {"exec-mode child", NULL, 0, NULL, 0};
-	char *const cmd[] = {argv[0], NULL};
+	static const struct fk_scenario none = {"exec-mode child", NULL, 0, NULL, 0, false, false};
+	char true_[] = "true";
+	char *const cmd[] = {true_, NULL};
+	(void)argv;
 	struct fk_ctx cx;
 	struct nsb_sys sys;
 	SH = fk_shared_new();
