@@ -188,9 +188,15 @@ run_probe() {
 	fi
 }
 
-# value COLUMN KEY: the probe's line KEY of COLUMN
-value() {
-	awk -F '\t' -v k="$2" '$1 == k {sub(/^[^\t]*\t/, ""); print; exit}' "$TMP/$1.out" "$TMP/$1.info" 2>/dev/null
+# load COLUMN: the probe's "key<TAB>value" lines and the caller's facts of
+# COLUMN into V["COLUMN/key"], its exit status into V["COLUMN/rc"]
+declare -A V
+load() {
+	local k v
+	V["$1/rc"]=$(cat "$TMP/$1.rc" 2>/dev/null || echo "?")
+	while IFS=$'\t' read -r k v; do
+		V["$1/$k"]=$v
+	done < <(cat "$TMP/$1.out" "$TMP/$1.info" 2>/dev/null)
 }
 
 # A signal mask in hex as signal names.
@@ -205,22 +211,21 @@ signames() {
 # cell COLUMN ROW TARGET: one normalised table cell
 cell() {
 	local col=$1 row=$2 target=$3 v pid sid tty ctty t same diff
-	local rc
-	rc=$(cat "$TMP/$col.rc" 2>/dev/null || echo "?")
+	local rc=${V[$col/rc]-?}
 	if [ "$rc" != 0 ]; then
 		[ "$row" = ns ] && { echo "**run failed: exit $rc**"; return; }
 		echo "—"
 		return
 	fi
-	v=$(value "$col" "$row")
-	pid=$(value "$col" pid)
+	v=${V[$col/$row]-}
+	pid=${V[$col/pid]-}
 	case $row in
 	ns)
 		same=0
 		diff=""
 		for t in cgroup ipc mnt net pid time user uts; do
 			[ -e "/proc/$target/ns/$t" ] || continue
-			if grep -qwF -- "$(readlink "/proc/$target/ns/$t")" <<<"$(value "$col" ns)"; then
+			if grep -qwF -- "$(readlink "/proc/$target/ns/$t")" <<<"${V[$col/ns]-}"; then
 				same=$((same + 1))
 			else
 				diff+="${diff:+ }$t"
@@ -231,11 +236,11 @@ cell() {
 	groups) v=${v% }; echo "${v:-(none)}" ;;
 	sid)
 		sid=$v
-		tty=$(value "$col" tty_nr)
-		ctty=$(value "$col" caller_tty_nr)
+		tty=${V[$col/tty_nr]-}
+		ctty=${V[$col/caller_tty_nr]-}
 		if [ "$sid" = "$pid" ]; then
 			echo "own (session leader)"
-		elif [ "$sid" = "$(value "$col" caller_sid)" ]; then
+		elif [ "$sid" = "${V[$col/caller_sid]-}" ]; then
 			echo "the caller's"
 		elif [ "$sid" = 0 ] && [ "$tty" = "$ctty" ]; then
 			echo "the caller's (leader outside the pid ns: 0)"
@@ -249,12 +254,12 @@ cell() {
 		if [ "$v" = "$pid" ]; then echo "own"; elif [ "$v" = 0 ]; then echo "outside the pid ns (0)"; else echo "pid $v"; fi
 		;;
 	tty_nr)
-		if [ "$v" = 0 ]; then echo "none"; elif [ "$v" = "$(value "$col" caller_tty_nr)" ]; then echo "the caller's pty"; else echo "$v"; fi
+		if [ "$v" = 0 ]; then echo "none"; elif [ "$v" = "${V[$col/caller_tty_nr]-}" ]; then echo "the caller's pty"; else echo "$v"; fi
 		;;
 	ppid)
 		if [ "$v" = 0 ]; then
 			echo "0 (outside the pid ns)"
-		elif [ "$v" = "$(value "$col" caller_sid)" ]; then
+		elif [ "$v" = "${V[$col/caller_sid]-}" ]; then
 			echo "the caller's shell"
 		else
 			echo "pid $v"
@@ -341,9 +346,10 @@ run_probe runc_runc runc --root "$RUNC_ROOT" exec "$ID" /inherit probe
 say "probing the unshare container (pid $UNSHARE_PID)"
 run_probe u_nsboot "$NSBOOT" exec --target "$UNSHARE_PID" -- /inherit probe
 run_probe u_nsenter nsenter -t "$UNSHARE_PID" -a /inherit probe
+for col in plain runc_nsboot runc_nsenter runc_runc u_nsboot u_nsenter; do load "$col"; done
 
 echo "Measured $(date -u +%Y-%m-%d) on Linux $(uname -r) ($(uname -m)); $(runc --version | head -1);"
-echo "$(nsenter --version); nsboot $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')."
+echo "$(nsenter --version); nsboot: ${NSBOOT#"$REPO"/} (tree at $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?'))."
 echo "Rerun: \`tests/hostile/inherit.sh [NSBOOT]\` as root."
 echo
 echo "### A runc container (\`runc spec\` defaults, terminal false)"
