@@ -21,6 +21,12 @@
 # CPU 0 only, RLIMIT_NOFILE 2048/4096, nice 5, SIGUSR1 ignored, SIGUSR2
 # blocked, its cwd a host directory. The probe also runs directly under the
 # same caller: the column "plain exec" is what any exec passes on.
+# In the containers the probe then stays alive, and a process of the
+# container with the container's own credentials (`runc exec` in the runc
+# one; `nsenter -a`, which makes the namespace's uid 0 without any host
+# capability, in the unshare one) tries to take its fds, its terminal and its
+# environment through /proc/PID/fd, pidfd_getfd and /proc/PID/environ: what a
+# hostile container gets of what the tool let in.
 #
 # Output: markdown on stdout (one table per container). Progress and errors go
 # to stderr. Exit 0 when every run worked, 1 when a run failed (the table still
@@ -173,14 +179,33 @@ start_unshare() {
 }
 
 # ---- running the probe --------------------------------------------------------------
-# run_probe COLUMN CMD...: the caller runs CMD; the probe's report lands in
-# $TMP/COLUMN.out, the caller's session facts in $TMP/COLUMN.info.
+# run_probe COLUMN STEALER CMD...: the caller runs CMD; the probe's report
+# lands in $TMP/COLUMN.out, the caller's session facts in $TMP/COLUMN.info.
+# Unless STEALER is "-", CMD holds the probe alive after its report, and
+# STEALER (a command line that runs a process in the container with the
+# container's own credentials) runs `/inherit steal PID` on it: its output is
+# $TMP/COLUMN.steal.
 run_probe() {
-	local col=$1 rc=0
-	shift
+	local col=$1 stealer=$2 rc=0 caller pid=""
+	shift 2
 	timeout -k 5 $((RUN_TIMEOUT + 15)) "$PROBE" caller --info "$TMP/$col.info" --out "$TMP/$col.out" \
 		--err "$TMP/$col.err" --file "$TMP/host/file" --dir "$TMP/host/dir" --cwd "$TMP/host/cwd" \
-		--timeout "$RUN_TIMEOUT" -- "$@" </dev/null || rc=$?
+		--timeout "$RUN_TIMEOUT" -- "$@" </dev/null &
+	caller=$!
+	if [ "$stealer" != - ]; then
+		for _ in $(seq $((RUN_TIMEOUT * 10))); do
+			grep -q '^end' "$TMP/$col.out" 2>/dev/null && break
+			kill -0 "$caller" 2>/dev/null || break
+			sleep 0.1
+		done
+		pid=$(awk -F '\t' '$1 == "pid" {print $2; exit}' "$TMP/$col.out" 2>/dev/null || true)
+		if [ -n "$pid" ]; then
+			# shellcheck disable=SC2086 # STEALER is a command line of ours, without spaces in words
+			timeout -k 5 30 $stealer /inherit steal "$pid" </dev/null >"$TMP/$col.steal" 2>&1 ||
+				say "$col: the steal failed: $(head -c 300 "$TMP/$col.steal")"
+		fi
+	fi
+	wait "$caller" || rc=$?
 	echo "$rc" >"$TMP/$col.rc"
 	if [ "$rc" -ne 0 ]; then
 		say "$col: exit $rc: $(head -c 300 "$TMP/$col.err" 2>/dev/null)"
@@ -189,14 +214,14 @@ run_probe() {
 }
 
 # load COLUMN: the probe's "key<TAB>value" lines and the caller's facts of
-# COLUMN into V["COLUMN/key"], its exit status into V["COLUMN/rc"]
+# COLUMN (and what the steal got) into V["COLUMN/key"], its exit status into V["COLUMN/rc"]
 declare -A V
 load() {
 	local k v
 	V["$1/rc"]=$(cat "$TMP/$1.rc" 2>/dev/null || echo "?")
 	while IFS=$'\t' read -r k v; do
 		V["$1/$k"]=$v
-	done < <(cat "$TMP/$1.out" "$TMP/$1.info" 2>/dev/null)
+	done < <(cat "$TMP/$1.out" "$TMP/$1.info" "$TMP/$1.steal" 2>/dev/null)
 }
 
 # A signal mask in hex as signal names.
@@ -268,6 +293,7 @@ cell() {
 	sigblk | sigign) signames "$v" ;;
 	cwd | root | fd_links) echo "${v//$TMP/(tmp)}" ;;
 	cgroup) echo "${v//$ID/(id)}" ;;
+	steal_*) echo "${v:-n/a}" ;;
 	*) echo "${v:-?}" ;;
 	esac
 }
@@ -305,6 +331,9 @@ ROWS=(
 	"nice|nice"
 	"sigblk|blocked signals"
 	"sigign|ignored signals"
+	"steal_fds|a process of the container takes its fds above 2"
+	"steal_tty|... takes its fd 0"
+	"steal_env|... reads its environment"
 )
 
 # table TARGET COLUMN:HEADER...
@@ -337,15 +366,20 @@ say "building the containers in $TMP"
 start_runc
 start_unshare
 
+HOLD=(/inherit probe --hold 20)
+RUNC_STEAL="runc --root $RUNC_ROOT exec $ID"
 say "probing: plain exec"
-run_probe plain "$PROBE" probe
+run_probe plain - "$PROBE" probe
 say "probing the runc container (pid $RUNC_PID)"
-run_probe runc_nsboot "$NSBOOT" exec --target "$RUNC_PID" -- /inherit probe
-run_probe runc_nsenter nsenter -t "$RUNC_PID" -a /inherit probe
-run_probe runc_runc runc --root "$RUNC_ROOT" exec "$ID" /inherit probe
+run_probe runc_nsboot "$RUNC_STEAL" "$NSBOOT" exec --target "$RUNC_PID" -- "${HOLD[@]}"
+run_probe runc_nsenter "$RUNC_STEAL" nsenter -t "$RUNC_PID" -a "${HOLD[@]}"
+run_probe runc_runc "$RUNC_STEAL" runc --root "$RUNC_ROOT" exec "$ID" "${HOLD[@]}"
+# the unshare container's root: nsenter -a into its user namespace makes
+# uid 0 there (host uid 100000) with no host capability and no group
+U_STEAL="nsenter -t $UNSHARE_PID -a"
 say "probing the unshare container (pid $UNSHARE_PID)"
-run_probe u_nsboot "$NSBOOT" exec --target "$UNSHARE_PID" -- /inherit probe
-run_probe u_nsenter nsenter -t "$UNSHARE_PID" -a /inherit probe
+run_probe u_nsboot "$U_STEAL" "$NSBOOT" exec --target "$UNSHARE_PID" -- "${HOLD[@]}"
+run_probe u_nsenter "$U_STEAL" nsenter -t "$UNSHARE_PID" -a "${HOLD[@]}"
 for col in plain runc_nsboot runc_nsenter runc_runc u_nsboot u_nsenter; do load "$col"; done
 
 echo "Measured $(date -u +%Y-%m-%d) on Linux $(uname -r) ($(uname -m)); $(runc --version | head -1);"

@@ -11,6 +11,15 @@
  *       CPU affinity, rlimits, umask, nice, signal mask and dispositions.
  *       Everything is read before this process opens anything of its own.
  *
+ *   inherit probe --hold SECONDS
+ *       The same, then stays alive until SIGTERM (or SECONDS), exit 0.
+ *
+ *   inherit steal PID
+ *       Run by a process already in the container, with the container's own
+ *       credentials: what it gets of the held probe PID (a pid of the
+ *       container's pid namespace) through /proc: its fds above 2, its fd 0
+ *       (the caller's terminal, if that is what it is), its environment.
+ *
  *   inherit caller --info F --out F --err F --file F --dir D --cwd D
  *                  --timeout S -- TOOL [ARGS...]
  *       Plays an interactive root shell that runs TOOL: a new session whose
@@ -41,6 +50,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -297,6 +307,114 @@ static void print_tiocsti(void)
 		(void)printf("tiocsti\tno (%s)\n", strerror(errno));
 }
 
+static void on_hold_end(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+/* After the report: stay alive until SIGTERM or @seconds, for `steal`. */
+static int hold(unsigned seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_hold_end;
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGALRM, &sa, NULL) < 0)
+		return 1;
+	(void)alarm(seconds);
+	for (;;)
+		(void)pause();
+}
+
+/*
+ * Fd @n of process @pid, as a process of the container gets it: reopened
+ * through /proc/PID/fd/N (the file's own permissions decide), else copied
+ * with pidfd_getfd (ptrace access decides). @how says which worked, or why
+ * neither did. -1 if neither.
+ */
+static int take_fd(const char *pid, int pidfd, int n, int flags, char *how, size_t size)
+{
+	char path[64];
+	int fd, e1;
+
+	(void)snprintf(path, sizeof(path), "/proc/%s/fd/%d", pid, n);
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		(void)snprintf(how, size, "yes (reopened)");
+		return fd;
+	}
+	e1 = errno;
+	fd = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
+	if (fd >= 0) {
+		(void)snprintf(how, size, "yes (pidfd_getfd)");
+		return fd;
+	}
+	(void)snprintf(how, size, "no (reopen %s, pidfd_getfd %s)", strerrorname_np(e1),
+	               pidfd < 0 ? "without pidfd" : strerrorname_np(errno));
+	return -1;
+}
+
+/*
+ * steal PID: what a process in the container, with the container's own
+ * credentials, gets of process PID (a held probe): its fds above 2, its
+ * terminal on fd 0, its environment. Then it lets PID go (SIGTERM).
+ */
+static int steal(const char *pid)
+{
+	char path[64], buf[16384], out[512] = "", how[160];
+	pid_t target = (pid_t)strtol(pid, NULL, 10);
+	int pidfd = (int)syscall(SYS_pidfd_open, target, 0);
+	size_t ol = 0;
+	DIR *d;
+	struct dirent *e;
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	d = opendir(path);
+	if (d == NULL) {
+		(void)printf("steal_fds\tcannot list them (%s)\n", strerrorname_np(errno));
+	} else {
+		while ((e = readdir(d)) != NULL && ol < sizeof(out)) {
+			char *end;
+			long n = strtol(e->d_name, &end, 10);
+			if (e->d_name[0] == '.' || *end != '\0' || n <= 2)
+				continue;
+			fd = take_fd(pid, pidfd, (int)n, O_RDONLY, how, sizeof(how));
+			int host = fd >= 0 && faccessat(fd, HOST_MARKER, F_OK, 0) == 0;
+			ol += (size_t)snprintf(out + ol, sizeof(out) - ol, "%s%ld: %s%s", ol > 0 ? "; " : "",
+			                       n, how, host ? ", the host directory" : "");
+			if (fd >= 0)
+				(void)close(fd);
+		}
+		(void)closedir(d);
+		(void)printf("steal_fds\t%s\n", ol > 0 ? out : "none above 2");
+	}
+	fd = take_fd(pid, pidfd, 0, O_RDWR, how, sizeof(how));
+	(void)printf("steal_tty\t%s%s\n", how,
+	             fd < 0       ? ""
+	             : isatty(fd) ? ", a terminal"
+	                          : ", not a terminal");
+	if (fd >= 0)
+		(void)close(fd);
+	(void)snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	ssize_t len = slurp(path, buf, sizeof(buf));
+	if (len < 0) {
+		(void)printf("steal_env\tno (%s)\n", strerrorname_np(errno));
+	} else {
+		int found = 0;
+		for (ssize_t i = 0; i < len; i += (ssize_t)strlen(buf + i) + 1)
+			found |= strncmp(buf + i, "INHERIT_SECRET=", 15) == 0;
+		(void)printf("steal_env\t%s\n", len == 0 ? "no (empty read)"
+		                                : found  ? "yes, with the secret"
+		                                         : "yes, no secret in it");
+	}
+	if (pidfd >= 0)
+		(void)close(pidfd);
+	(void)kill(target, SIGTERM); /* done: let the held probe go */
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int probe(void)
 {
 	char status[8192], v[256], buf[512];
@@ -358,6 +476,7 @@ static int probe(void)
 		                       target);
 	}
 	(void)printf("ns\t%s\n", ns);
+	(void)printf("end\t\n");
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -572,10 +691,15 @@ static int caller(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "probe") == 0)
+	if (argc == 2 && strcmp(argv[1], "probe") == 0)
 		return probe();
+	if (argc == 4 && strcmp(argv[1], "probe") == 0 && strcmp(argv[2], "--hold") == 0)
+		return probe() != 0 ? 1 : hold((unsigned)strtoul(argv[3], NULL, 10));
+	if (argc == 3 && strcmp(argv[1], "steal") == 0)
+		return steal(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "caller") == 0)
 		return caller(argc, argv);
-	(void)fprintf(stderr, "usage: inherit probe | inherit caller ... -- TOOL [ARGS...]\n");
+	(void)fprintf(stderr, "usage: inherit probe [--hold SECONDS] | inherit steal PID |\n"
+	                      "       inherit caller ... -- TOOL [ARGS...]\n");
 	return 2;
 }
