@@ -35,7 +35,9 @@
  *       status: TOOL's, 128+N for signal N, 124 on timeout, 125 on a setup
  *       failure.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -206,7 +208,7 @@ static int cmp_str(const void *a, const void *b)
 
 static void print_env(void)
 {
-	char *names[128];
+	char *names[128] = {NULL};
 	size_t n = 0;
 
 	for (size_t i = 0; environ[i] != NULL && n < 128; i++) {
@@ -304,7 +306,7 @@ static void print_tiocsti(void)
 	else if (ioctl(STDIN_FILENO, TIOCSTI, &c) == 0)
 		(void)printf("tiocsti\tyes\n");
 	else
-		(void)printf("tiocsti\tno (%s)\n", strerror(errno));
+		(void)printf("tiocsti\tno (%s)\n", strerrorname_np(errno));
 }
 
 static void on_hold_end(int sig)
@@ -594,19 +596,19 @@ static _Noreturn void session(const struct caller_opts *o, const char *slave_nam
 	int slave, status;
 	pid_t tool;
 	struct stat st;
-	FILE *info;
+	int info;
 
 	if (setsid() < 0)
 		die("setsid");
 	slave = open(slave_name, O_RDWR | O_CLOEXEC);
 	if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 || fstat(slave, &st) < 0)
 		die(slave_name);
-	info = fopen(o->info, "we");
-	if (info == NULL)
+	info = open(o->info, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (info < 0)
 		die(o->info);
-	(void)fprintf(info, "caller_sid\t%d\ncaller_tty_nr\t%u:%u\n", getsid(0), major(st.st_rdev),
-	              minor(st.st_rdev));
-	if (fclose(info) != 0)
+	if (dprintf(info, "caller_sid\t%d\ncaller_tty_nr\t%u:%u\n", getsid(0), major(st.st_rdev),
+	            minor(st.st_rdev)) < 0 ||
+	    close(info) < 0)
 		die(o->info);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
@@ -634,33 +636,26 @@ static int caller(int argc, char **argv)
 	int master, status;
 	pid_t leader;
 
-	for (int i = 2; i < argc; i++) {
-		const char **slot = NULL;
+	/* --name value pairs, then -- and the command */
+	for (int i = 2; i < argc; i += 2) {
+		static const char *const names[] = {"--info", "--out", "--err", "--file", "--dir", "--cwd"};
+		const char **slots[] = {&o.info, &o.out, &o.err, &o.file, &o.dir, &o.cwd};
+		size_t k;
 		if (strcmp(argv[i], "--") == 0) {
 			o.cmd = argv + i + 1;
 			break;
 		}
 		if (i + 1 >= argc)
 			break;
-		if (strcmp(argv[i], "--info") == 0)
-			slot = &o.info;
-		else if (strcmp(argv[i], "--out") == 0)
-			slot = &o.out;
-		else if (strcmp(argv[i], "--err") == 0)
-			slot = &o.err;
-		else if (strcmp(argv[i], "--file") == 0)
-			slot = &o.file;
-		else if (strcmp(argv[i], "--dir") == 0)
-			slot = &o.dir;
-		else if (strcmp(argv[i], "--cwd") == 0)
-			slot = &o.cwd;
-		else if (strcmp(argv[i], "--timeout") == 0)
+		if (strcmp(argv[i], "--timeout") == 0) {
 			o.timeout = (unsigned)strtoul(argv[i + 1], NULL, 10);
-		else
+			continue;
+		}
+		for (k = 0; k < sizeof(names) / sizeof(names[0]) && strcmp(argv[i], names[k]) != 0; k++) {
+		}
+		if (k == sizeof(names) / sizeof(names[0]))
 			break;
-		if (slot != NULL)
-			*slot = argv[i + 1];
-		i++;
+		*slots[k] = argv[i + 1];
 	}
 	if (o.cmd == NULL || o.cmd[0] == NULL || !o.info || !o.out || !o.err || !o.file || !o.dir || !o.cwd ||
 	    o.timeout == 0) {
