@@ -36,6 +36,11 @@
  * ordinary C program linked statically against libc, for every other
  * architecture.
  */
+/* Only x86-64 and aarch64 have the freestanding stubs below. */
+#if !defined(NSB_TRAMP_LIBC) && !defined(__x86_64__) && !defined(__aarch64__)
+#define NSB_TRAMP_LIBC 1
+#endif
+
 #ifdef NSB_TRAMP_LIBC
 #include <errno.h>
 #include <unistd.h>
@@ -98,8 +103,6 @@ __asm__(".text\n"
         "	mov x0, sp\n"
         "	bl nsb_tramp_main\n"
         "	brk #0\n");
-#else
-#error "freestanding trampoline: x86-64 and aarch64 only; build with -DNSB_TRAMP_LIBC elsewhere"
 #endif
 
 static long tramp_write(int fd, const char *buf, unsigned long len)
