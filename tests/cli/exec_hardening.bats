@@ -195,6 +195,16 @@ sys.exit(rc if rc >= 0 else 128 - rc)' "$@"
 	[ "$stderr" = "nsboot exec: --target 2147483647: No such process" ]
 }
 
+@test "init_gives_cmd_sigpipe_at_default_when_the_runtime_started_it_so" {
+	need_root
+	# pyparent (Python's subprocess) starts nsboot init with SIGPIPE at its default
+	"$NSBOOT" encode --clone-flags 0 >"$TMP/b"
+	run --separate-stderr python3 "$NSB_SOURCE_DIR/tests/root/pyparent.py" --nsboot "$NSBOOT" \
+		--bootstrap "$TMP/b" --result "$TMP/res.json" -- grep ^SigIgn: /proc/self/status
+	[ "$status" -eq 0 ] || { echo "pyparent exit $status: $stderr"; return 1; }
+	[ "$(sig_state 13)" = default ] || { echo "$output"; return 1; }
+}
+
 # ---- /proc/<nsboot exec>/exe --------------------------------------------------------------
 
 @test "exec_is_not_dumpable_so_proc_exe_is_closed_to_a_process_without_cap_sys_ptrace" {
