@@ -8,6 +8,15 @@
 # those that run a command in namespaces need root (stage-2 becomes uid 0).
 load helpers
 
+# a test that left nsboot exec running in the background (BG_PID) ends it
+teardown() {
+	if [ -n "${BG_PID:-}" ]; then
+		touch "$TMP/done"
+		kill -KILL "$BG_PID" 2>/dev/null || :
+		wait "$BG_PID" 2>/dev/null || :
+	fi
+}
+
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: stage-2 becomes uid 0"
 }
@@ -222,8 +231,8 @@ for path in ("/proc/%s/exe" % sys.argv[1], "/proc/%s/fd/0" % sys.argv[1]):
 	# nsboot exec without CAP_SYS_PTRACE too: only its dumpable flag stands in the way
 	"${nocap[@]}" "$NSBOOT" exec -- sh -c 'echo >"$0"; while [ ! -e "$1" ]; do sleep 0.02; done' \
 		"$TMP/ready" "$TMP/done" >"$TMP/exec.out" 2>&1 3>&- &
-	pid=$!
-	while [ ! -e "$TMP/ready" ] && [ $n -lt 500 ]; do sleep 0.02; n=$((n + 1)); done
+	pid=$! BG_PID=$!
+	while [ ! -e "$TMP/ready" ] && [ $n -lt 1500 ]; do sleep 0.02; n=$((n + 1)); done
 	[ "$(cat "/proc/$pid/comm")" = nsboot ] || { echo "pid $pid is not nsboot exec"; return 1; }
 	run "${nocap[@]}" python3 -c "$probe" "$pid"
 	run_status=$status run_output=$output
@@ -231,6 +240,7 @@ for path in ("/proc/%s/exe" % sys.argv[1], "/proc/%s/fd/0" % sys.argv[1]):
 	run python3 -c "$probe" "$pid"
 	touch "$TMP/done"
 	wait "$pid"
+	BG_PID=
 	[ "$output" = "/proc/$pid/exe opened"$'\n'"/proc/$pid/fd/0 opened" ] || { echo "control: $output"; return 1; }
 	[ "$run_status" -eq 0 ]
 	[[ "$run_output" =~ ^"/proc/$pid/exe "(EACCES|EPERM)$'\n'"/proc/$pid/fd/0 "(EACCES|EPERM)$ ]] || { echo "without CAP_SYS_PTRACE: $run_output"; return 1; }
