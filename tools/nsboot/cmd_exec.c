@@ -14,14 +14,30 @@
  * Exit status: CMD's own; 128+N when CMD was killed by signal N; 126/127 when
  * it could not be run / was not found; 125 when nsboot failed before CMD ran;
  * 2 for a usage error.
+ *
+ * Hardening against a hostile container (its processes may share our pid
+ * namespace, and everything init reports may carry their bytes):
+ *  - this process is non-dumpable from its start: it holds the host binary
+ *    as its exe and host fds, and a process without CAP_SYS_PTRACE cannot
+ *    open /proc/<our pid>/exe or /proc/<our pid>/fd/N;
+ *  - with --target, a pidfd of PID is taken before /proc/PID/ns is read;
+ *    if PID has exited by the time stage-2 is to be released, the pid may
+ *    name another process whose namespaces were joined: CMD is not run;
+ *  - every text from init (log lines, FATAL lines) or from the bootstrap
+ *    (what the parent was doing) is printed with cli_put_escaped, as decode
+ *    prints message bytes;
+ *  - a --bootstrap file is decoded first and refused as decode refuses it.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,8 +48,6 @@
 #include "nsboot/parent.h"
 
 #define EXEC_EXIT_FAILED 125
-
-extern char **environ;
 
 static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
@@ -64,6 +78,18 @@ static const char exec_help[] =
         "  --log-level LEVEL   show init's log lines up to LEVEL (panic fatal error warning\n"
         "                      info debug trace; default warning); FATAL ones always\n"
         "  -h, --help          print this help\n"
+        "\n"
+        "With --target, PID is pinned (pidfd) before its namespaces are read; if it has\n"
+        "exited when CMD is to be released, its pid may name another process, so CMD is\n"
+        "not run (exit 125). A --bootstrap FILE must be one valid message, as 'nsboot\n"
+        "decode' checks it (nothing after it); else nothing starts (exit 125). Text from\n"
+        "init and from the bootstrap is printed with bytes outside printable ASCII as\n"
+        "\\xNN. nsboot exec is not dumpable while it runs.\n"
+        "\n"
+        "CMD gets fds 0-2 (any that nsboot was started without is /dev/null), no\n"
+        "_LIBCONTAINER_* variable, SIGPIPE as nsboot was started with it (ignored or\n"
+        "default) and SIGCHLD at its default action even if nsboot was started with it\n"
+        "ignored. nsboot itself never dies of SIGPIPE.\n"
         "\n"
         "Exit status: CMD's; 128+N if CMD was killed by signal N; 126 CMD could not be\n"
         "run; 127 CMD not found; 125 nsboot failed before CMD ran; 2 usage error.\n";
@@ -104,6 +130,8 @@ struct exec_args {
 	char **cmd;
 	char target_paths[NSB_NS_COUNT][48];
 	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
+	int target_pidfd;        /* --target's pidfd, -1 without --target */
+	bool reported;           /* a refusal was printed already */
 };
 
 /* The signal handler's only state: where to forward signals once stage-2 runs. */
@@ -256,24 +284,60 @@ static int build_paths(struct exec_args *a)
 	return 0;
 }
 
+/* Init's texts carry bytes from the bootstrap and the container: escaped, as decode prints them. */
 static void on_log(void *ctx, int level, const char *msg)
 {
 	const struct exec_args *a = ctx;
+	char head[32];
 
-	if (level == NSB_LOG_FATAL || level == NSB_LOG_PANIC)
-		(void)fprintf(stderr, "nsboot exec: %s\n", msg);
-	else if (level < 0)
-		(void)fprintf(stderr, "nsboot exec: malformed log line from init: %s\n", msg);
-	else if (level <= a->log_level)
-		(void)fprintf(stderr, "%s: %s\n", nsb_log_level_name(level), msg);
+	if (level == NSB_LOG_FATAL || level == NSB_LOG_PANIC) {
+		cli_put_escaped_line(stderr, "nsboot exec: ", msg);
+	} else if (level < 0) {
+		cli_put_escaped_line(stderr, "nsboot exec: malformed log line from init: ", msg);
+	} else if (level <= a->log_level) {
+		(void)snprintf(head, sizeof(head), "%s: ", nsb_log_level_name(level));
+		cli_put_escaped_line(stderr, head, msg);
+	}
+}
+
+/*
+ * Is --target's process still the one whose namespaces were read? Its
+ * pidfd was taken before any /proc/PID/ns read: while it has not exited,
+ * PID cannot have been reused. Once it has, PID may name another process,
+ * and the paths stage-1 opened may have been that one's. 0: still alive.
+ */
+static int check_target(struct exec_args *a)
+{
+	struct pollfd pfd = {a->target_pidfd, POLLIN, 0};
+	int n;
+
+	if (a->target_pidfd < 0)
+		return 0;
+	do {
+		n = poll(&pfd, 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	a->reported = true;
+	if (n < 0 || (pfd.revents & POLLNVAL) != 0)
+		(void)fprintf(stderr, "nsboot exec: --target %u: cannot check that it is alive: %s\n",
+		              a->target, n < 0 ? strerror(errno) : "invalid pidfd");
+	else
+		(void)fprintf(stderr,
+		              "nsboot exec: --target %u exited while its namespaces were being joined: "
+		              "its pid may now name another process; CMD was not run\n",
+		              a->target);
+	return -1;
 }
 
 static int on_ready(void *ctx, const struct nsb_parent_result *res)
 {
 	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa;
-	(void)ctx;
 
+	/* last, right before the release: nothing after this depends on the target */
+	if (check_target(ctx) != 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward_signal;
 	sa.sa_flags = SA_RESTART;
@@ -319,20 +383,6 @@ static unsigned char *encode(struct exec_args *a, size_t *size)
 	return msg;
 }
 
-/* Drop every _LIBCONTAINER_* variable: they are the runtime's, not CMD's.
- * In place, as unsetenv does: this process is a fork of ours, alone. */
-static void drop_runtime_env(void)
-{
-	static const char prefix[] = "_LIBCONTAINER_";
-	size_t keep = 0;
-
-	for (size_t i = 0; environ[i] != NULL; i++) {
-		if (strncmp(environ[i], prefix, sizeof(prefix) - 1) != 0)
-			environ[keep++] = environ[i];
-	}
-	environ[keep] = NULL;
-}
-
 /*
  * The init, in the child nsb_parent_run forked: what `nsboot init -- CMD`
  * does after reading its environment. Its return value is the child's
@@ -344,7 +394,13 @@ static int run_init(void *arg, int initpipe, int logpipe)
 	char ip[16], lp[16], ll[16];
 	struct nsb_init_config cfg;
 
-	drop_runtime_env();
+	/* the runtime's variables are not CMD's; SIGPIPE as nsboot found it */
+	cli_drop_runtime_env();
+	int e = cli_restore_for_cmd();
+	if (e != 0) {
+		(void)cli_sys_error("exec", "restore SIGPIPE for the command", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
 	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
 	(void)snprintf(lp, sizeof(lp), "%d", logpipe);
 	/* FATAL lines must come even at --log-level panic: they are the error */
@@ -358,21 +414,44 @@ static int run_init(void *arg, int initpipe, int logpipe)
 	return nsb_init_run(&cfg);
 }
 
+/*
+ * --bootstrap FILE, read and checked as `nsboot decode FILE` reads and
+ * checks it (same cap, dialect and rules: nothing before or after the one
+ * message), so nothing starts on a message decode refuses. malloc'd; NULL
+ * after reporting why not.
+ */
+static unsigned char *read_bootstrap(struct exec_args *a, size_t *size)
+{
+	const struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = NSB_DEFAULT_MAX_LEN};
+	struct nsb_error err = {0};
+	unsigned char *msg = NULL;
+	int e = cli_read_input(a->bootstrap_path, (size_t)NSB_DEFAULT_MAX_LEN + 1u, &msg, size);
+
+	if (e != 0) {
+		(void)cli_sys_error("exec", a->bootstrap_path, e);
+		return NULL;
+	}
+	enum nsb_err code = nsb_decode(msg, *size, &opts, &a->boot, &err);
+	if (code != NSB_OK) {
+		err.code = code;
+		cli_print_decode_error("exec", a->bootstrap_path, &err, opts.dialect);
+		free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int run(struct exec_args *a)
 {
 	size_t size = 0;
-	unsigned char *msg = NULL;
+	unsigned char *msg;
 	struct nsb_parent_result res;
 	struct nsb_error err;
 	enum nsb_err rc;
 
-	if (a->bootstrap_path != NULL) {
-		int e = cli_read_input(a->bootstrap_path, NSB_DEFAULT_MAX_LEN + 1u, &msg, &size);
-		if (e != 0)
-			return exec_sys_failed(a->bootstrap_path, e);
-	} else if ((msg = encode(a, &size)) == NULL) {
+	msg = a->bootstrap_path != NULL ? read_bootstrap(a, &size) : encode(a, &size);
+	if (msg == NULL)
 		return EXEC_EXIT_FAILED;
-	}
 
 	struct nsb_parent_config cfg = {
 	        .bootstrap = msg,
@@ -382,6 +461,7 @@ static int run(struct exec_args *a)
 	        .on_log = on_log,
 	        .log_ctx = a,
 	        .on_ready = on_ready,
+	        .ready_ctx = a,
 	        .affinity_initial = &a->place.initial, /* count 0: unset */
 	        .affinity_final = &a->place.final,
 	        .cgroup = a->place.cgroup,
@@ -390,15 +470,14 @@ static int run(struct exec_args *a)
 	rc = nsb_parent_run(&cfg, &res, &err);
 	forward_pid = 0;
 	free(msg);
-	if (rc == NSB_ERR_SHORT_HEADER || rc == NSB_ERR_TRUNCATED) {
-		(void)fprintf(stderr, "nsboot exec: the bootstrap is not a whole message: %s: %s\n",
-		              nsb_error_name(rc), nsb_error_describe(rc));
-		return EXEC_EXIT_FAILED;
-	}
 	if (rc != NSB_OK) {
-		if (res.fatal[0] == '\0')
-			(void)fprintf(stderr, "nsboot exec: %s: %s\n", nsb_error_name(rc),
-			              res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
+		/* a FATAL line or on_ready's refusal has said why already */
+		if (res.fatal[0] == '\0' && !a->reported) {
+			char head[64];
+			(void)snprintf(head, sizeof(head), "nsboot exec: %s: ", nsb_error_name(rc));
+			cli_put_escaped_line(stderr, head,
+			                     res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
+		}
 		return EXEC_EXIT_FAILED;
 	}
 	if (WIFSIGNALED(res.stage2_status))
@@ -406,20 +485,66 @@ static int run(struct exec_args *a)
 	return WEXITSTATUS(res.stage2_status);
 }
 
+/*
+ * Pin --target's process before anything reads /proc/PID/ns: check_target
+ * asks this pidfd, just before the release, whether it is still alive.
+ */
+static int open_target(struct exec_args *a)
+{
+	char what[48];
+
+	if (a->target == 0)
+		return 0;
+	(void)snprintf(what, sizeof(what), "--target %u", a->target);
+#ifdef SYS_pidfd_open
+	a->target_pidfd = (int)syscall(SYS_pidfd_open, (pid_t)a->target, 0u); /* always O_CLOEXEC */
+#else
+	errno = ENOSYS;
+#endif
+	if (a->target_pidfd >= 0)
+		return 0;
+	if (errno == ENOSYS) {
+		(void)fprintf(stderr,
+		              "nsboot exec: %s: this kernel has no pidfd_open (Linux 5.3 and later have "
+		              "it), so nothing can make sure the pid stays the same process until CMD "
+		              "runs; --ns TYPE:/proc/%u/ns/TYPE joins without that check\n",
+		              what, a->target);
+		return EXEC_EXIT_FAILED;
+	}
+	/* pidfd_open takes a process, not one of its other threads: EINVAL, ENOENT since 6.9 */
+	if (errno == EINVAL || errno == ENOENT) {
+		(void)fprintf(stderr, "nsboot exec: %s: not a process id (a thread's?)\n", what);
+		return EXEC_EXIT_FAILED;
+	}
+	return exec_sys_failed(what, errno);
+}
+
+/* Line-buffered stderr: each message (init's lines, escaped byte by byte) is one write. */
+static char stderr_buf[4 * NSB_LOG_LINE_MAX + 1024];
+
 int cli_cmd_exec(int argc, char **argv)
 {
-	struct exec_args *a = calloc(1, sizeof(*a));
+	struct exec_args *a;
 	int rc;
 
-	if (a == NULL)
+	/* First: we hold the host binary as our exe, and host fds (see the top). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return exec_sys_failed("prctl(PR_SET_DUMPABLE, 0)", errno);
+	(void)setvbuf(stderr, stderr_buf, _IOLBF, sizeof(stderr_buf));
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return exec_sys_failed("allocate", ENOMEM);
+	a->target_pidfd = -1;
 	nsb_bootstrap_init(&a->boot, NSB_DIALECT_RUNC_1_2);
 	rc = parse_args(argc, argv, a);
 	if (rc == -1) { /* -1: go on; anything else: --help printed (0) or a usage error */
-		rc = build_paths(a);
+		rc = open_target(a);
+		if (rc == 0)
+			rc = build_paths(a);
 		if (rc == 0)
 			rc = run(a);
 	}
+	if (a->target_pidfd >= 0)
+		(void)close(a->target_pidfd);
 	free(a);
 	return rc;
 }

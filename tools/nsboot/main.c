@@ -5,6 +5,9 @@
  *   nsboot --help | help [COMMAND]   list the commands / a command's help
  *   nsboot --version                 print NSBOOT_VERSION
  *   nsboot COMMAND [ARGS...]         run COMMAND with argv shifted by one
+ *
+ * Every command starts from the same state (cli_startup): fds 0-2 open,
+ * SIGPIPE ignored, SIGCHLD at its default action.
  */
 #include <stdio.h>
 #include <string.h>
@@ -89,6 +92,13 @@ static int run_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int e = cli_startup(); /* first: before anything opens an fd */
+
+	if (e != 0) {
+		(void)fprintf(stderr, "nsboot: cannot set up fds 0-2 and signals: %s\n", strerror(e));
+		/* exec's failures before CMD runs are 125 (its help says so) */
+		return argc >= 2 && strcmp(argv[1], "exec") == 0 ? 125 : CLI_EXIT_USAGE;
+	}
 	if (argc < 2) {
 		print_help(stderr);
 		return CLI_EXIT_USAGE;
