@@ -161,15 +161,24 @@ case_stage2_fds() {
 }
 
 # nsboot exec runs init in its own forked child: what that child held of
-# nsboot's (fds, the runtime's variables) must not reach CMD. Compared with
-# the same command started by this shell, which passes on whatever fds the
-# test harness left open.
+# nsboot's (fds, the runtime's variables) must not reach CMD, nor any fd of
+# the harness's above 2: CMD gets stdio, and ls its own directory fd 3.
 case_exec_handover() {
-	local probe="ls /proc/self/fd | tr '\n' ' '; env | grep -c '^_LIBCONTAINER_'; : $MARK" want got
-	want=$(env -u _LIBCONTAINER_INITPIPE sh -c "$probe" 2>&1)
+	local probe="ls /proc/self/fd | tr '\n' ' '; env | grep -c '^_LIBCONTAINER_'; : $MARK" got
 	got=$(_LIBCONTAINER_INITPIPE=9 _LIBCONTAINER_STATEDIR=/nonexistent "$NSBOOT" exec -- sh -c "$probe" 2>&1)
 	expect_eq "exit status" $? 0 || return 1
-	expect_eq "fds and _LIBCONTAINER_ variables CMD got" "$got" "$want" || return 1
+	expect_eq "fds and _LIBCONTAINER_ variables CMD got" "$got" "0 1 2 3 0" || return 1
+	no_leftovers
+}
+
+# Only stdio and --preserve-fds reach CMD: a host fd the caller left open
+# (here 4 and 9, without close-on-exec) must not, or a container could use it.
+case_exec_caller_fds() {
+	local probe="for f in 3 4 5 9; do [ -e /proc/self/fd/\$f ] && printf '%s ' \$f; done; : $MARK" got
+	got=$("$NSBOOT" exec -- sh -c "$probe" 3</dev/null 4</ 9</ 2>&1)
+	expect_eq "fds above 2 CMD got by default" "$got" "" || return 1
+	got=$("$NSBOOT" exec --preserve-fds 2 -- sh -c "$probe" 3</dev/null 4</ 9</ 2>&1)
+	expect_eq "fds above 2 CMD got with --preserve-fds 2" "$got" "3 4 " || return 1
 	no_leftovers
 }
 
@@ -193,4 +202,5 @@ run_case "malformed bootstrap" case_malformed_bootstrap
 run_case "stage-2 leaves the command nothing but stdio" case_stage2_fds
 run_case "nsboot exec exit statuses" case_exec_exit_status
 run_case "nsboot exec hands CMD no fd and no _LIBCONTAINER_ variable of its own" case_exec_handover
+run_case "nsboot exec hands CMD only stdio and --preserve-fds of the caller's fds" case_exec_caller_fds
 finish

@@ -28,8 +28,11 @@
  *    prints message bytes;
  *  - a --bootstrap file is decoded first and refused as decode refuses it.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,7 +56,8 @@ static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
         "                   [--cgroup DIR] [--cpu-affinity-initial LIST]\n"
         "                   [--cpu-affinity-final LIST] [--process FILE]\n"
-        "                   [--bootstrap FILE] [--log-level LEVEL] -- CMD [ARGS...]\n"
+        "                   [--bootstrap FILE] [--preserve-fds N] [--log-level LEVEL]\n"
+        "                   -- CMD [ARGS...]\n"
         "\n"
         "Run CMD in the namespaces of another process, through nsboot's init (as 'nsboot\n"
         "init' runs it) driven over runc's init protocol. Like 'nsenter -t PID -a CMD'.\n"
@@ -63,6 +67,8 @@ static const char exec_help[] =
         "  --ns TYPE:PATH      join the namespace at PATH (TYPE: user ipc uts net pid mnt\n"
         "                      cgroup time); overrides --target for that type\n"
         "  --oom-score-adj N   set the oom_score_adj of CMD, -1000..1000\n"
+        "  --preserve-fds N    pass fds 3 .. 3+N-1 on to CMD (default 0: CMD gets fds 0, 1\n"
+        "                      and 2 only, whatever else the caller holds open)\n"
         "  --cgroup DIR        move CMD into the cgroup DIR (v1 or v2) before it runs; with\n"
         "                      no affinity option its CPU affinity is then reset to all\n"
         "                      the CPUs DIR allows\n"
@@ -103,7 +109,8 @@ enum {
 	OPT_CGROUP,
 	OPT_CPU_INITIAL,
 	OPT_CPU_FINAL,
-	OPT_PROCESS
+	OPT_PROCESS,
+	OPT_PRESERVE_FDS
 };
 
 static const struct option exec_options[] = {
@@ -116,6 +123,7 @@ static const struct option exec_options[] = {
         {"cpu-affinity-initial", required_argument, NULL, OPT_CPU_INITIAL},
         {"cpu-affinity-final", required_argument, NULL, OPT_CPU_FINAL},
         {"process", required_argument, NULL, OPT_PROCESS},
+        {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
 };
@@ -130,6 +138,7 @@ struct exec_args {
 	char **cmd;
 	char target_paths[NSB_NS_COUNT][48];
 	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
+	uint32_t preserve_fds;   /* --preserve-fds */
 	int target_pidfd;        /* --target's pidfd, -1 without --target */
 	bool reported;           /* a refusal was printed already */
 };
@@ -176,6 +185,12 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 		case OPT_TARGET:
 			if (!cli_parse_u32(optarg, &a->target) || a->target == 0 || a->target > INT32_MAX)
 				return cli_usage("exec", "--target needs a pid, not '%s'", optarg);
+			break;
+		case OPT_PRESERVE_FDS:
+			if (!cli_parse_u32(optarg, &a->preserve_fds) || a->preserve_fds > 65536)
+				return cli_usage("exec",
+				                 "--preserve-fds needs a count from 0 to 65536, not '%s'",
+				                 optarg);
 			break;
 		case OPT_NS:
 			if ((rc = parse_ns(a, optarg)) != -1)
@@ -384,6 +399,40 @@ static unsigned char *encode(struct exec_args *a, size_t *size)
 }
 
 /*
+ * Only stdio and --preserve-fds reach CMD: every other fd the caller left
+ * open (a host directory, a socket, a terminal other than stdio) would be a
+ * way out of the container for whatever runs in it (the CVE-2024-21626
+ * class: a host directory fd in a container reaches the host's tree). They
+ * are made close-on-exec here, in the forked init child, so nsboot exec
+ * itself keeps them untouched.
+ */
+static int close_extra_fds_on_exec(unsigned int first)
+{
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return errno;
+	/* before Linux 5.11: one by one, from /proc/self/fd */
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	if (d == NULL)
+		return errno;
+	while ((de = readdir(d)) != NULL) {
+		unsigned int fd = 0;
+		if (!cli_parse_u32(de->d_name, &fd) || fd < first || (int)fd == dirfd(d))
+			continue;
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags < 0 || fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+			int e = errno;
+			(void)closedir(d);
+			return e;
+		}
+	}
+	(void)closedir(d);
+	return 0;
+}
+
+/*
  * The init, in the child nsb_parent_run forked: what `nsboot init -- CMD`
  * does after reading its environment. Its return value is the child's
  * exit status (nsb_parent_run _exits with it, so each stage ends there).
@@ -399,6 +448,10 @@ static int run_init(void *arg, int initpipe, int logpipe)
 	int e = cli_restore_for_cmd();
 	if (e != 0) {
 		(void)cli_sys_error("exec", "restore SIGPIPE for the command", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
+	if ((e = close_extra_fds_on_exec(3u + a->preserve_fds)) != 0) {
+		(void)cli_sys_error("exec", "keep the caller's other fds from the command", e);
 		return NSB_INIT_EXIT_FAILURE;
 	}
 	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
