@@ -318,14 +318,15 @@ t_exe() {
 	return 0
 }
 
-# The stages' /proc/PID/exe: a process in the container opens every exe link
-# it can while the admin runs nsboot exec; none may be the host's binary.
+# t_exe_scan PID ROOTFS: the stages' /proc/PID/exe. A process in the container
+# opens every exe link it can while the admin runs nsboot exec; none may be
+# the host's binary.
 t_exe_scan() {
-	local log=$ROOTFS/tmp/hostile/scan.log stop=$ROOTFS/tmp/hostile/stop dev ino bg i rc=0 out hits
+	local pid=$1 log=$2/tmp/hostile/scan.log stop=$2/tmp/hostile/stop dev ino bg i rc=0 out hits
 	fresh_copy
 	read -r dev ino <<<"$COPY_ID"
 	rm -f "$log" "$stop"
-	timeout -k 1 40 nsenter -t "$CA" -a /hostile/agent scan /tmp/hostile/scan.log "$dev" "$ino" 30 \
+	timeout -k 1 40 nsenter -t "$pid" -a /hostile/agent scan /tmp/hostile/scan.log "$dev" "$ino" 30 \
 		/tmp/hostile/stop >/dev/null 2>&1 &
 	bg=$!
 	bgs+=("$bg")
@@ -334,7 +335,7 @@ t_exe_scan() {
 		return 1
 	}
 	for ((i = 0; i < EXE_SCAN_RUNS; i++)); do
-		out=$(nsb exec --target "$CA" -- /bin/busybox true 2>&1) || rc=$?
+		out=$(nsb exec --target "$pid" -- /bin/busybox true 2>&1) || rc=$?
 	done
 	touch "$stop"
 	wait_for 10 grep -qs '^scan done' "$log" || true
@@ -583,8 +584,8 @@ for c in A U; do
 	run_test "exe [$c]: a #!/proc/self/exe script as the command" t_exe "$pid" "$r" script
 	run_test "exe [$c]: the command /proc/self/exe" t_exe "$pid" "$r" self
 	run_test "exe [$c]: a planted interpreter alone never runs" t_exe "$pid" "$r" loader
+	run_test "exe [$c]: the stages' /proc/PID/exe, opened from inside during $EXE_SCAN_RUNS runs" t_exe_scan "$pid" "$r"
 done
-run_test "exe [A]: the stages' /proc/PID/exe, opened from inside during $EXE_SCAN_RUNS runs" t_exe_scan
 run_test "release race [A]: nsboot exec killed before release, $RACE_TRIES tries: the command never runs" t_race "$CA"
 run_test "release race [N, no pid ns]: nsboot exec killed before release, $RACE_TRIES tries: the command never runs" t_race "$CN"
 run_test "groups [U]: the admin's supplementary groups do not reach the command" t_groups "$CU"
