@@ -65,6 +65,15 @@ static void child(const char *rootfs, int go, int ready, int user)
 			die("setgroups");
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			die("become root in the user namespace");
+		/* A change of credentials clears the parent-death signal: set it
+		 * again, then make sure the parent did not die in between (it
+		 * holds the pipe's other end open until it exits). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			die("PR_SET_PDEATHSIG");
+		if (fcntl(go, F_SETFL, O_NONBLOCK) < 0)
+			die("fcntl");
+		if (read(go, &c, 1) == 0)
+			_exit(125);
 	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die("make / private");
