@@ -53,7 +53,6 @@ skip() { # name why: a failure with NSB_MUST_WORK=1
 	n=$((n + 1)) skipped=$((skipped + 1))
 	skips+=("$1: $2")
 	echo "ok $n - $1 # SKIP $2"
-	echo "hostile: SKIPPED '$1': $2" >&2
 }
 
 # run_test NAME FUNCTION [ARGS...]: the function returns 0 (pass), 77 (skip,
@@ -80,7 +79,7 @@ run_test() {
 
 finish() {
 	local s
-	for s in "${skips[@]}"; do echo "hostile: SKIP $s" >&2; done
+	for s in "${skips[@]}"; do echo "hostile: SKIPPED $s" >&2; done
 	echo "hostile: $passed passed, $failed failed"
 	if [ "$failed" -gt 0 ]; then exit 1; fi
 	if [ "$passed" -eq 0 ] && [ "$skipped" -gt 0 ]; then exit 77; fi
@@ -89,7 +88,6 @@ finish() {
 
 # The whole suite cannot run here: say why, count it, finish.
 skip_all() {
-	echo "hostile: cannot run: $1" >&2
 	if [ "$MUST_WORK" = 1 ]; then
 		not_ok "hostile suite" "SKIP forbidden by NSB_MUST_WORK=1: $1"
 	else
