@@ -31,6 +31,7 @@ T="" # the temporary directory
 n=0 passed=0 failed=0 skipped=0
 skips=()
 handles=() # container handles (tests/hostile/src/container.c); their death kills the container
+inits=()   # the containers' inits (host pids)
 bgs=()     # other background jobs
 
 # ---- results -----------------------------------------------------------------
@@ -99,10 +100,18 @@ skip_all() {
 # ---- cleanup -------------------------------------------------------------------
 
 cleanup() {
-	local p
+	local p i
 	trap - EXIT INT TERM HUP
-	for p in "${bgs[@]}" "${handles[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+	for p in "${bgs[@]}" "${handles[@]}" "${inits[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
 	for p in "${bgs[@]}" "${handles[@]}"; do wait "$p" 2>/dev/null || true; done
+	# the containers' inits are not our children: see them go (a pid
+	# namespace's teardown takes a moment)
+	for p in "${inits[@]}"; do
+		for ((i = 0; i < 250; i++)); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = agent ] || break
+			sleep 0.02
+		done
+	done
 	if [ -n "$T" ] && [ -d "$T" ]; then rm -rf "$T"; fi
 }
 trap cleanup EXIT
@@ -184,6 +193,7 @@ start_container() {
 		return 1
 	fi
 	printf -v "$var" '%s' "$(cat "$pidfile")"
+	inits+=("$(cat "$pidfile")")
 }
 
 # A: new pid, mount, net, uts, ipc namespaces (the container of most tests)
