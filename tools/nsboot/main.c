@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nsboot/init.h"
 
 /*
  * The subcommands, in the order `nsboot --help` lists them.
@@ -90,9 +91,37 @@ static int run_help(int argc, char **argv)
 	return cmd->run(2, sub_argv);
 }
 
+/*
+ * exec and init enter containers: they run from a sealed copy of this
+ * binary (nsb_run_sealed, core/src/exe_seal.c), so that no stage's
+ * /proc/<pid>/exe is the host's nsboot. First of all, before the signal
+ * and fd set-up, so that the copy starts from what the caller gave us
+ * (the set-up records the caller's SIGPIPE for the command). Returns only
+ * when running from the copy, or with an exit status after a failure.
+ */
+static int run_sealed(int argc, char **argv)
+{
+	extern char **environ;
+	const char *call = "?";
+	struct nsb_error err;
+
+	if (argc < 2 || (strcmp(argv[1], "exec") != 0 && strcmp(argv[1], "init") != 0))
+		return -1;
+	if (nsb_run_sealed(NULL, argv, environ, &call, &err) == NSB_OK)
+		return -1;
+	(void)fprintf(stderr, "nsboot %s: cannot run from a sealed copy of itself: %s: %s\n", argv[1], call,
+	              strerror(err.sys_errno));
+	/* exec's failures before CMD runs are 125 (its help says so); init's are 1 */
+	return strcmp(argv[1], "exec") == 0 ? 125 : NSB_INIT_EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
-	int e = cli_startup(); /* first: before anything opens an fd */
+	int e = run_sealed(argc, argv);
+
+	if (e != -1)
+		return e;
+	e = cli_startup(); /* before anything else opens an fd */
 
 	if (e != 0) {
 		(void)fprintf(stderr, "nsboot: cannot set up fds 0-2 and signals: %s\n", strerror(e));
