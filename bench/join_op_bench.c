@@ -114,9 +114,9 @@ int main(int argc, char **argv)
 		}
 	}
 	qsort(dts, (size_t)rounds, sizeof(*dts), cmp_long);
+	long median = dts[rounds / 2], p10 = dts[rounds / 10], p90 = dts[rounds * 9 / 10];
 	(void)printf("join of %zu namespaces, %ld rounds: median %.1f us, p10 %.1f us, p90 %.1f us\n",
-	             ex.plan.join_count, rounds, (double)dts[rounds / 2] / 1e3,
-	             (double)dts[rounds / 10] / 1e3, (double)dts[rounds * 9 / 10] / 1e3);
+	             ex.plan.join_count, rounds, (double)median / 1e3, (double)p10 / 1e3, (double)p90 / 1e3);
 	free(dts);
 	return 0;
 }
