@@ -5,9 +5,11 @@
  * 1. Open every path first: after joining a mount or user namespace the
  *    paths may resolve differently or not at all. Nothing that is not a
  *    namespace file is ever opened for reading: each path is opened with
- *    O_PATH, which resolves it (following symbolic links, so that
- *    /proc/<pid>/ns/<type>, a link the kernel resolves itself, reaches
- *    the namespace) but calls no filesystem's or driver's open: a FIFO
+ *    O_PATH, which resolves it but calls no filesystem's or driver's
+ *    open. It follows symbolic links: /proc/<pid>/ns/<type> is a link the
+ *    kernel resolves itself, and with O_NOFOLLOW the fd would be that
+ *    procfs link, refused; where any link leads is what fstatfs then
+ *    judges, so following one cannot smuggle anything in. A FIFO
  *    cannot block or see a reader, a device node cannot act, a FUSE
  *    server gets no open request. fstatfs on that fd must say nsfs
  *    (NSFS_MAGIC): anything else is NS_NOT_NSFS. Only then is the file
@@ -62,7 +64,7 @@ static enum nsb_step open_one(struct nsb_exec *ex, struct join_set *js, size_t i
 	if (js->pathfd < 0)
 		return nsb_xfail_sys(ex, "open %s namespace path %s", type_name(p), js->paths[i]);
 	if (NSB_CALL(ex, fstatfs, js->pathfd, &fs) < 0)
-		return nsb_xfail_sys(ex, "join %s namespace: find the filesystem of %s", type_name(p),
+		return nsb_xfail_sys(ex, "join %s namespace: check the filesystem of %s", type_name(p),
 		                     js->paths[i]);
 	if ((unsigned long)fs.f_type != (unsigned long)NSFS_MAGIC) {
 		nsb_xlog(ex, NSB_LOG_DEBUG, "%s is on a filesystem of type %#lx, not nsfs (%#lx)",
@@ -73,7 +75,7 @@ static enum nsb_step open_one(struct nsb_exec *ex, struct join_set *js, size_t i
 	(void)snprintf(self, sizeof(self), "/proc/self/fd/%d", js->pathfd);
 	js->fds[i] = NSB_CALL(ex, open, self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 	if (js->fds[i] < 0)
-		return nsb_xfail_sys(ex, "join %s namespace: open %s (checked through %s)", type_name(p),
+		return nsb_xfail_sys(ex, "join %s namespace: reopen %s through %s", type_name(p),
 		                     js->paths[i], self);
 	return nsb_close_fd(ex, &js->pathfd, "O_PATH fd of a namespace path");
 }
