@@ -116,6 +116,19 @@ struct fk_shared {
 	bool exec_image_ok;     /* it holds exactly the trampoline image */
 	char exec_argv[4][256]; /* the trampoline's argv[0..3] ("" past the end) */
 	char exec_fd_link[64];  /* readlink /proc/self/fd/<exec_dirfd> */
+
+	/* appended: the namespace file hazards of stage-1's join (join.c).
+	 * fs_path: a scenario namespace path that is not on nsfs: fstatfs of
+	 * its fds reports fs_type (a FIFO's or a device's filesystem), while
+	 * the fake still answers NS_GET_NSTYPE as the scenario says.
+	 * pid_moved: between stage-1's opens and its joins, the process named
+	 * by /proc/<pid>/ns/... paths moved to other namespaces (setns,
+	 * unshare, or its pid reused): setns(pidfd) joins those instead. */
+	char fs_path[64];
+	long fs_type;
+	bool pid_moved;
+	/* outcome: what stage-1 joined, by bit of the CLONE_NEW* flag (fk_joined) */
+	char joined[32][96];
 };
 
 /* How the fake delivers stage-0's mount source messages to stage-1. */
@@ -140,6 +153,7 @@ struct fk_ctx {
 		int kind; /* 0 none, 1 namespace, 2 pidfd, 3 procfs file */
 		uint32_t actual;
 		char path[64];
+		long fs_type; /* appended: fstatfs's f_type for a namespace fd; 0: nsfs */
 	} fds[1024];
 	bool eintr_send_done, eintr_recv_done; /* fk_shared.eintr_msg, per process */
 };
@@ -162,6 +176,11 @@ bool fk_rec_has(const struct fk_shared *sh, const char *line);
 
 /* fk_mask_text - the CPUs of a @size-byte mask as a list ("0-3,9"; "-" if none), as recorded. */
 void fk_mask_text(const void *mask, size_t size, char *buf, size_t cap);
+
+/* fk_joined - what stage-1 joined for CLONE_NEW* @flag (one bit): the
+ * path of the namespace fd it used, "/proc/<pid>/ns/<type>" for a
+ * setns(pidfd) (with " (moved)" when pid_moved), or "". */
+const char *fk_joined(const struct fk_shared *sh, uint32_t flag);
 
 /* fk_rec_find - byte position of the first line @line in the record, or -1. */
 long fk_rec_find(const struct fk_shared *sh, const char *line);

@@ -93,7 +93,8 @@ static const struct fk_ns ns_pid4242[] = {
         {NULL, 0},
 };
 
-static void build_join_pidfd(struct nsb_bootstrap *b)
+/* Every path names one process's namespaces: joined by the checked fds all the same. */
+static void build_join_one_pid(struct nsb_bootstrap *b)
 {
 	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
 		enum nsb_ns_type t = i == 0   ? NSB_NS_USER
@@ -222,8 +223,8 @@ static void build_mounts(struct nsb_bootstrap *b)
 
 static const struct scenario scenarios[] = {
         {{"create", NULL, 0, NULL, 0, false, false}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"join-pidfd", ns_pid4242, 0, NULL, 0, false, false},
-         build_join_pidfd,
+        {{"join-one-pid", ns_pid4242, 0, NULL, 0, false, false},
+         build_join_one_pid,
          true,
          NSB_DIALECT_RUNC_1_2,
          false},
@@ -669,6 +670,8 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 
 /* ---- success paths: what the fakes recorded -------------------------------------- */
 
+static const struct scenario *scenario_named(const char *name);
+
 static void run_clean(const struct scenario *sc, struct outcome *o)
 {
 	fk_reset(SH);
@@ -722,20 +725,94 @@ static void test_create_does_what_the_plan_says(void **state)
 	assert_string_equal(o.res.fatal, "");
 }
 
-static void test_join_all_of_one_pid_uses_one_setns_on_a_pidfd(void **state)
+static void assert_no_rec(const char *line)
+{
+	if (fk_rec_has(SH, line)) {
+		print_error("%s: '%s' in the record:\n%.*s\n", current, line, (int)SH->rec_len, SH->rec);
+		fail();
+	}
+}
+
+/* What stage-1 joined for each of ns_pid4242's types is the fd opened from its path. */
+static void assert_joined_the_checked_fds(void)
+{
+	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
+		const char *got = fk_joined(SH, ns_pid4242[i].actual);
+		if (strcmp(got, ns_pid4242[i].path) != 0) {
+			print_error("%s: joined '%s' for %s, not the fd checked\n", current, got,
+			            ns_pid4242[i].path);
+			fail();
+		}
+	}
+}
+
+static void test_join_all_of_one_pid_joins_the_checked_fds_in_passes(void **state)
 {
 	(void)state;
 	struct outcome o;
-	run_clean(&scenarios[1], &o);
+	char opath[96], oread[96];
+	run_clean(scenario_named("join-one-pid"), &o);
 	assert_rec("prctl 4 0"); /* PR_SET_DUMPABLE 0 before anything is joined */
-	assert_rec("pidfd_open 4242");
-	assert_rec("setns pidfd 0x58020000"); /* user|ipc|net|mnt at once */
-	assert_rec("setresuid 0 0 0");
-	assert_false(fk_rec_has(SH, "setns /proc/4242/ns/net"));
-	/* every path is opened and type-checked first, close-on-exec and non-blocking */
-	assert_rec("open /proc/4242/ns/net 0x80900");
-	assert_rec_order("open /proc/4242/ns/mnt 0x80900", "setns pidfd 0x58020000");
+	/* each path: O_PATH|O_CLOEXEC, then (nsfs) the real fd, close-on-exec and non-blocking */
+	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
+		(void)snprintf(opath, sizeof(opath), "open %s 0x280000", ns_pid4242[i].path);
+		(void)snprintf(oread, sizeof(oread), "open %s 0x80900", ns_pid4242[i].path);
+		assert_rec_order(opath, oread);
+		assert_rec_order(oread, "setns /proc/4242/ns/ipc");
+	}
+	/* no pidfd: runc's passes, the user namespace after the others, then root in it */
+	assert_no_rec("pidfd_open 4242");
+	assert_null(strstr(SH->rec, "setns pidfd"));
+	assert_rec_order("setns /proc/4242/ns/ipc", "setns /proc/4242/ns/net");
+	assert_rec_order("setns /proc/4242/ns/net", "setns /proc/4242/ns/mnt");
+	assert_rec_order("setns /proc/4242/ns/mnt", "setns /proc/4242/ns/user");
+	assert_rec_order("setns /proc/4242/ns/user", "setresuid 0 0 0");
+	assert_joined_the_checked_fds();
 	assert_int_equal(o.res.fatal[0], '\0');
+}
+
+/*
+ * The attack: every path is /proc/4242/ns/<type>, and between stage-1's
+ * opens and its joins process 4242 moves to other namespaces (or exits and
+ * its pid is reused). What stage-1 joins must still be what it checked.
+ */
+static void test_join_enters_the_checked_namespaces_even_when_the_pid_moved(void **state)
+{
+	(void)state;
+	struct outcome o;
+	const struct scenario *sc = scenario_named("join-one-pid");
+	fk_reset(SH);
+	SH->pid_moved = true;
+	(void)snprintf(current, sizeof(current), "%s: pid moved", sc->fk.name);
+	run_once(sc, &o, NULL);
+	assert_true(succeeded(&o));
+	assert_joined_the_checked_fds();
+}
+
+/*
+ * A path that is not on nsfs (a FIFO, a device node, a FUSE file) is
+ * refused before it is opened for reading: only its O_PATH open happens.
+ * The fake's NS_GET_NSTYPE still calls it a net namespace, so nothing but
+ * the fstatfs check can refuse it.
+ */
+static void test_a_path_not_on_nsfs_is_refused_before_it_is_opened_for_reading(void **state)
+{
+	(void)state;
+	struct outcome o;
+	const struct scenario *sc = scenario_named("join-one-pid");
+	fk_reset(SH);
+	(void)snprintf(SH->fs_path, sizeof(SH->fs_path), "%s", "/proc/4242/ns/net");
+	SH->fs_type = 0x01021994; /* TMPFS_MAGIC: a FIFO in /tmp */
+	(void)snprintf(current, sizeof(current), "%s: net path on tmpfs", sc->fk.name);
+	run_once(sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal,
+	                       "join net namespace: /proc/4242/ns/net is not a namespace file: NS_NOT_NSFS"));
+	assert_rec("open /proc/4242/ns/net 0x280000");
+	assert_no_rec("open /proc/4242/ns/net 0x80900");
+	assert_no_rec("open /proc/4242/ns/mnt 0x280000"); /* refused at once: the next path is not opened */
+	assert_null(strstr(SH->rec, "setns"));
+	assert_int_equal(SH->exec_count, 0);
 }
 
 static void test_join_passes_retry_eperm_after_the_user_namespace(void **state)
@@ -824,7 +901,7 @@ static void test_wrong_type_and_non_namespace_paths_fail_before_any_setns(void *
 	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
 	assert_non_null(strstr(o.fatal,
 	                       "/proc/4242/ns/ipc is a namespace of type uts (0x4000000): NS_TYPE_MISMATCH"));
-	assert_false(fk_rec_has(SH, "setns pidfd 0x58020000"));
+	assert_null(strstr(SH->rec, "setns"));
 	assert_int_equal(SH->exec_count, 0);
 
 	sc.fk.ns = notns;
@@ -1416,7 +1493,9 @@ int main(int argc, char **argv)
 		return init_child_main(argv);
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_create_does_what_the_plan_says),
-	        cmocka_unit_test(test_join_all_of_one_pid_uses_one_setns_on_a_pidfd),
+	        cmocka_unit_test(test_join_all_of_one_pid_joins_the_checked_fds_in_passes),
+	        cmocka_unit_test(test_join_enters_the_checked_namespaces_even_when_the_pid_moved),
+	        cmocka_unit_test(test_a_path_not_on_nsfs_is_refused_before_it_is_opened_for_reading),
 	        cmocka_unit_test(test_join_passes_retry_eperm_after_the_user_namespace),
 	        cmocka_unit_test(test_helper_maps_with_an_argv_sized_to_the_map),
 	        cmocka_unit_test(test_helper_killed_by_a_signal_is_a_failure),
