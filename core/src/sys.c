@@ -23,6 +23,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "coverage.h"
@@ -308,6 +309,18 @@ static int sys_fstatfs(void *ctx, int fd, struct statfs *buf)
 	return fstatfs(fd, buf);
 }
 
+static int sys_waitid(void *ctx, int idtype, unsigned int id, void *info, int options)
+{
+	(void)ctx;
+	return waitid((idtype_t)idtype, (id_t)id, (siginfo_t *)info, options);
+}
+
+static int sys_clock_gettime(void *ctx, int clock, struct timespec *ts)
+{
+	(void)ctx;
+	return clock_gettime((clockid_t)clock, ts);
+}
+
 static const struct nsb_sys sys_default = {
         .ctx = NULL,
         .site = NULL,
@@ -351,6 +364,8 @@ static const struct nsb_sys sys_default = {
         .memfd_create = sys_memfd_create,
         .execveat = sys_execveat,
         .fstatfs = sys_fstatfs,
+        .waitid = sys_waitid,
+        .clock_gettime = sys_clock_gettime,
 };
 
 const struct nsb_sys *nsb_sys_default(void)

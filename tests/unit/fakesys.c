@@ -21,6 +21,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CLONE_NEWUSER_FLAG 0x10000000u
@@ -202,6 +203,8 @@ static int fk_open(void *ctx, const char *path, int flags, mode_t mode)
 		rec(cx, "open-path %s", path);
 		return open(path, flags);
 	}
+	if (strcmp(path, "/proc/thread-self/children") == 0) /* the runtime's children: real */
+		return open(path, flags);
 	if (strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/fs/cgroup/", 15) == 0) {
 		rec(cx, "open %s", path);
 		return fake_fd(cx, FD_PROC, 0, path);
@@ -829,6 +832,25 @@ static int fk_fstatfs(void *ctx, int fd, struct statfs *buf)
 	return fstatfs(fd, buf);
 }
 
+/* ---- the parent side's checks ------------------------------------------- */
+
+/* Real: the parent asks whether the pids of the pid line are its children. */
+static int fk_waitid(void *ctx, int idtype, unsigned int id, void *info, int options)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return waitid((idtype_t)idtype, (id_t)id, (siginfo_t *)info, options);
+}
+
+static int fk_clock_gettime(void *ctx, int clock, struct timespec *ts)
+{
+	struct fk_ctx *cx = ctx;
+	if (injected(cx))
+		return -1;
+	return clock_gettime((clockid_t)clock, ts);
+}
+
 void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const struct fk_scenario *sc,
             int stage)
 {
@@ -879,5 +901,7 @@ void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const 
 	        .memfd_create = fk_memfd_create,
 	        .execveat = fk_execveat,
 	        .fstatfs = fk_fstatfs,
+	        .waitid = fk_waitid,
+	        .clock_gettime = fk_clock_gettime,
 	};
 }

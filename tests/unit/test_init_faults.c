@@ -464,6 +464,7 @@ static unsigned char *encode(const struct scenario *sc, size_t *len)
 }
 
 static int base_fds[64], base_nfds;
+static volatile sig_atomic_t never_canceled;
 
 static void run_once(const struct scenario *sc, struct outcome *o, const struct child_arg *ca_in)
 {
@@ -504,6 +505,8 @@ static void run_once(const struct scenario *sc, struct outcome *o, const struct 
 	        .affinity_initial = pl != NULL ? cpus_of(pl->initial, &initial) : NULL,
 	        .affinity_final = pl != NULL ? cpus_of(pl->final, &final) : NULL,
 	        .cgroup = pl != NULL ? pl->cgroup : NULL,
+	        .setup_timeout_ms = 60000, /* never reached: its clock calls are sites too */
+	        .cancel = &never_canceled,
 	};
 	(void)alarm(20);
 	o->rc = nsb_parent_run(&cfg, &o->res, &o->err);

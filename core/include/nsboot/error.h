@@ -111,7 +111,11 @@ NSB_BEGIN_DECLS
 	X(MOUNT_FDS_INVALID, "mount fd numbers do not match the mount sources")  \
 	X(MOUNT_FD_MESSAGE, "a mount source message is not 1 byte with 1 fd")    \
 	/* the hostile-container defences */                                     \
-	X(NOT_RELEASED, "stage-2 was not released by a live runtime")
+	X(NOT_RELEASED, "stage-2 was not released by a live runtime")            \
+	/* the parent side (parent.h) */                                         \
+	X(PID_NOT_CHILD, "the pid line names a process that is not a new child") \
+	X(TIMEOUT, "the setup did not finish within the time allowed")           \
+	X(CANCELED, "the caller gave up on the run before the release")
 
 enum nsb_err {
 #define NSB_X_ENUM(name, desc) NSB_ERR_##name,

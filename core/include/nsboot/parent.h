@@ -8,24 +8,54 @@
  *   2. start init with _LIBCONTAINER_INITPIPE / _LOGPIPE / _LOGLEVEL set
  *      (execve of an init binary, or a function in a forked child);
  *   3. send the bootstrap, read {"stage1_pid":N,"stage2_pid":M}\n, while
- *      forwarding every log line;
- *   4. wait for stage-0 to exit, reap stage-1 (both were created with
- *      CLONE_PARENT, so they are our children);
+ *      forwarding every log line. The two pids are used only if each is a
+ *      child of the caller (stage-1 and stage-2 are created with
+ *      CLONE_PARENT) that was not one before init started, neither is
+ *      stage-0 and they differ: otherwise NSB_ERR_PID_NOT_CHILD, and
+ *      nothing is done to them (no kill, no cgroup, no affinity);
+ *   4. wait for stage-0 to exit, reap stage-1;
  *   5. the cgroup move and the final CPU affinity of stage-2 (see the
  *      config below), then on_ready (whatever else must happen before
  *      stage-2 runs);
- *   6. shutdown(SHUT_WR) of the init pipe: EOF is stage-2's go signal;
+ *   6. the release: all of NSB_RELEASE_TOKEN (init.h) on the init pipe,
+ *      then shutdown(SHUT_WR). Stage-2 runs its command only on the whole
+ *      token followed by EOF while our end is still open; our end stays
+ *      open until stage-2 is reaped;
  *   7. wait for stage-2 (now the command) to exit.
+ * Steps 1-6 are the setup: setup_timeout_ms and cancel (below) apply to
+ * every wait in them, and nothing after them.
  *
- * On a failure of init, the stages it knows are SIGKILLed and every log
- * line is read to EOF before returning, which means every stage process
- * has exited (each holds the log pipe until it dies or execs). Stages whose
- * pid was never reported (stage-0 failed before the pid JSON) are children
- * of the caller left for it to reap with waitpid(-1).
+ * On a failure (of init, of the parent, a timeout, a cancel): stage-0 and
+ * the stages it reported are SIGKILLed, and so is every child of the
+ * calling thread that was not one when the call began (the stages whose
+ * pid was never reported, and anything they created with CLONE_PARENT);
+ * every log line is read to EOF (every stage process has exited: each holds
+ * the log pipe until it dies or execs), and all of them are reaped. So the
+ * call returns with no child of its own left behind, and never waits for
+ * or signals a child the caller had before.
+ *
+ * How the new children are told: the kernel lists the children of the
+ * calling thread in /proc/thread-self/children (CONFIG_PROC_CHILDREN; a
+ * zombie is listed until reaped). It is read before init is started and
+ * again after a failure. Children created with CLONE_PARENT by a child of
+ * this thread are this thread's too; children of other threads are not
+ * listed. The caller's side of the contract, while the call runs:
+ *  - the calling thread starts no other process (signal handlers included);
+ *  - no other thread of the process exits while it has children (the
+ *    kernel hands them to a live thread of the process, maybe this one),
+ *    and the process is not a child subreaper receiving orphans (they go to
+ *    a live thread too); such a process would be taken as the run's;
+ *  - no thread reaps with waitpid(-1) / waitid(P_ALL) (a stage reaped
+ *    behind our back frees its pid for reuse).
+ * Without the file (ENOENT: a kernel built without CONFIG_PROC_CHILDREN,
+ * or no procfs) the run goes on: the pid line is still checked with
+ * waitid(), but the stages whose pid was never reported (stage-0 failed
+ * before the pid line) are left for the caller to reap.
  */
 #ifndef NSBOOT_PARENT_H
 #define NSBOOT_PARENT_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "nsboot/bootstrap.h"
@@ -92,6 +122,24 @@ struct nsb_parent_config {
 	const struct nsb_cpuset *affinity_initial;
 	const struct nsb_cpuset *affinity_final;
 	const char *cgroup;
+
+	/*
+	 * Appended: a way out of the setup (steps 1-6 above), which a stage
+	 * that is stopped (SIGSTOP from inside the container) would otherwise
+	 * make wait forever.
+	 *  - setup_timeout_ms: > 0, the setup fails with NSB_ERR_TIMEOUT once
+	 *    it has taken that long (measured on CLOCK_MONOTONIC from the
+	 *    call); 0: no limit; < 0 is INVALID_ARGUMENT.
+	 *  - cancel: when non-NULL and *cancel is non-zero, the setup fails
+	 *    with NSB_ERR_CANCELED (before anything starts, if it is set
+	 *    already). A signal handler may set it: it is looked at whenever a
+	 *    wait of the setup returns (EINTR included) and at least every
+	 *    100 ms, so a signal that lands just before a wait begins is seen.
+	 * Either way every stage is killed and reaped (see above). Neither
+	 * applies after the release: the command runs as long as it runs.
+	 */
+	int setup_timeout_ms;
+	const volatile sig_atomic_t *cancel;
 };
 
 /*
@@ -99,6 +147,9 @@ struct nsb_parent_config {
  * Returns NSB_OK when stage-2 was released and has exited
  * (res->stage2_status; res->fatal is set if its exec failed).
  * NSB_ERR_STAGE_FAILED: stage-0 or stage-1 failed (res->fatal says why);
+ * NSB_ERR_PID_NOT_CHILD: the pid line named a process that cannot be a
+ * stage (res->what names it); NSB_ERR_TIMEOUT / NSB_ERR_CANCELED: the setup
+ * ran out of time / was canceled (res->what says what it was waiting for);
  * NSB_ERR_SHORT_HEADER / NSB_ERR_TRUNCATED: @bootstrap is shorter than 16
  * bytes or than its own nlmsg_len (init would wait forever for the rest;
  * nothing is started); NSB_ERR_JSON_SYNTAX: the pid line was malformed; NSB_ERR_SYSCALL: a call

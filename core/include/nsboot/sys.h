@@ -31,6 +31,7 @@
 #include "nsboot/export.h"
 
 struct statfs;
+struct timespec;
 
 NSB_BEGIN_DECLS
 
@@ -115,6 +116,15 @@ struct nsb_sys {
 	int (*execveat)(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
 	                int flags);
 	int (*fstatfs)(void *ctx, int fd, struct statfs *buf);
+
+	/* appended: the parent side's checks on the stages. waitid(P_PID, pid,
+	 * WEXITED | WNOHANG | WNOWAIT) tells a child of the caller (0) from any
+	 * other process (ECHILD) without reaping it; clock_gettime
+	 * (CLOCK_MONOTONIC) measures the setup timeout. The POSIX types are
+	 * spelled as plain ones so that this header stays strict C11: @idtype
+	 * is an idtype_t, @id an id_t, @info a siginfo_t *, @clock a clockid_t. */
+	int (*waitid)(void *ctx, int idtype, unsigned int id, void *info, int options);
+	int (*clock_gettime)(void *ctx, int clock, struct timespec *ts);
 };
 
 /* nsb_sys_default - the real system calls; a static table, never NULL. */
