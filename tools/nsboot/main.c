@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cli.h"
 #include "nsboot/init.h"
@@ -107,8 +108,13 @@ static int run_sealed(int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "exec") != 0 && strcmp(argv[1], "init") != 0))
 		return -1;
-	if (nsb_run_sealed(NULL, argv, environ, &call, &err) == NSB_OK)
+	if (nsb_run_sealed(NULL, argv, environ, &call, &err) == NSB_OK) {
+		/* exec'd by fd, the copy is named after the fd ("3"): name it as ps would
+		 * expect (best effort: a name changes nothing else) */
+		const char *base = strrchr(argv[0], '/');
+		(void)prctl(PR_SET_NAME, base != NULL ? base + 1 : argv[0], 0, 0, 0);
 		return -1;
+	}
 	(void)fprintf(stderr, "nsboot %s: cannot run from a sealed copy of itself: %s: %s\n", argv[1], call,
 	              strerror(err.sys_errno));
 	/* exec's failures before CMD runs are 125 (its help says so); init's are 1 */
