@@ -259,3 +259,11 @@ go.set()
 print(r.returncode, r.stderr.decode().strip().replace(str(tid[0]), "TID"))' "$NSBOOT"
 	[ "$output" = "125 nsboot exec: --target TID: not a process id (a thread's?)" ] || { echo "$output $stderr"; return 1; }
 }
+
+@test "exec_timeout_takes_whole_seconds_from_1_to_86400" {
+	for bad in 0 86401 -1 1.5 x ''; do
+		run --separate-stderr "$NSBOOT" exec --timeout "$bad" -- true
+		[ "$status" -eq 2 ] || { echo "--timeout '$bad': exit $status"; return 1; }
+		[[ "$stderr" == *"--timeout needs seconds from 1 to 86400"* ]] || { echo "$stderr"; return 1; }
+	done
+}

@@ -56,7 +56,8 @@ static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
         "                   [--cgroup DIR] [--cpu-affinity-initial LIST]\n"
         "                   [--cpu-affinity-final LIST] [--process FILE]\n"
-        "                   [--bootstrap FILE] [--preserve-fds N] [--log-level LEVEL]\n"
+        "                   [--bootstrap FILE] [--preserve-fds N] [--timeout SECONDS]\n"
+        "                   [--log-level LEVEL]\n"
         "                   -- CMD [ARGS...]\n"
         "\n"
         "Run CMD in the namespaces of another process, through nsboot's init (as 'nsboot\n"
@@ -67,6 +68,9 @@ static const char exec_help[] =
         "  --ns TYPE:PATH      join the namespace at PATH (TYPE: user ipc uts net pid mnt\n"
         "                      cgroup time); overrides --target for that type\n"
         "  --oom-score-adj N   set the oom_score_adj of CMD, -1000..1000\n"
+        "  --timeout SECONDS   give up (exit 125) when CMD has not been started after\n"
+        "                      SECONDS (1..86400); SIGINT, SIGTERM or SIGHUP before CMD\n"
+        "                      starts give up the same way, after it are passed to CMD\n"
         "  --preserve-fds N    pass fds 3 .. 3+N-1 on to CMD (default 0: CMD gets fds 0, 1\n"
         "                      and 2 only, whatever else the caller holds open)\n"
         "  --cgroup DIR        move CMD into the cgroup DIR (v1 or v2) before it runs; with\n"
@@ -110,7 +114,8 @@ enum {
 	OPT_CPU_INITIAL,
 	OPT_CPU_FINAL,
 	OPT_PROCESS,
-	OPT_PRESERVE_FDS
+	OPT_PRESERVE_FDS,
+	OPT_TIMEOUT
 };
 
 static const struct option exec_options[] = {
@@ -124,6 +129,7 @@ static const struct option exec_options[] = {
         {"cpu-affinity-final", required_argument, NULL, OPT_CPU_FINAL},
         {"process", required_argument, NULL, OPT_PROCESS},
         {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
 };
@@ -139,12 +145,51 @@ struct exec_args {
 	char target_paths[NSB_NS_COUNT][48];
 	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
 	uint32_t preserve_fds;   /* --preserve-fds */
+	uint32_t timeout_s;      /* --timeout, 0: none */
 	int target_pidfd;        /* --target's pidfd, -1 without --target */
 	bool reported;           /* a refusal was printed already */
 };
 
 /* The signal handler's only state: where to forward signals once stage-2 runs. */
 static volatile sig_atomic_t forward_pid;
+
+/*
+ * Until the release, SIGINT, SIGTERM and SIGHUP mean "give up": the handler
+ * only sets the flag nsb_parent_run polls (no SA_RESTART, so its wait is
+ * interrupted), and nsb_parent_run kills and reaps every stage. The init
+ * child gets the caller's dispositions back (cancel_restore).
+ */
+static volatile sig_atomic_t cancel_flag;
+static const int cancel_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction cancel_saved[3];
+
+static void cancel_setup(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+static int cancel_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cancel_setup;
+	for (size_t i = 0; i < 3; i++) {
+		if (sigaction(cancel_signals[i], &sa, &cancel_saved[i]) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+static int cancel_restore(void)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (sigaction(cancel_signals[i], &cancel_saved[i], NULL) < 0)
+			return errno;
+	}
+	return 0;
+}
 
 static void forward_signal(int sig)
 {
@@ -185,6 +230,12 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 		case OPT_TARGET:
 			if (!cli_parse_u32(optarg, &a->target) || a->target == 0 || a->target > INT32_MAX)
 				return cli_usage("exec", "--target needs a pid, not '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (!cli_parse_u32(optarg, &a->timeout_s) || a->timeout_s == 0 ||
+			    a->timeout_s > 86400)
+				return cli_usage("exec", "--timeout needs seconds from 1 to 86400, not '%s'",
+				                 optarg);
 			break;
 		case OPT_PRESERVE_FDS:
 			if (!cli_parse_u32(optarg, &a->preserve_fds) || a->preserve_fds > 65536)
@@ -450,6 +501,10 @@ static int run_init(void *arg, int initpipe, int logpipe)
 		(void)cli_sys_error("exec", "restore SIGPIPE for the command", e);
 		return NSB_INIT_EXIT_FAILURE;
 	}
+	if ((e = cancel_restore()) != 0) {
+		(void)cli_sys_error("exec", "restore the caller's signal dispositions", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
 	if ((e = close_extra_fds_on_exec(3u + a->preserve_fds)) != 0) {
 		(void)cli_sys_error("exec", "keep the caller's other fds from the command", e);
 		return NSB_INIT_EXIT_FAILURE;
@@ -514,11 +569,18 @@ static int run(struct exec_args *a)
 	        .on_log = on_log,
 	        .log_ctx = a,
 	        .on_ready = on_ready,
+	        .setup_timeout_ms = (int)a->timeout_s * 1000,
+	        .cancel = &cancel_flag,
 	        .ready_ctx = a,
 	        .affinity_initial = &a->place.initial, /* count 0: unset */
 	        .affinity_final = &a->place.final,
 	        .cgroup = a->place.cgroup,
 	};
+	int e = cancel_install();
+	if (e != 0) {
+		free(msg);
+		return exec_sys_failed("catch SIGINT, SIGTERM and SIGHUP until CMD starts", e);
+	}
 	(void)fflush(NULL);
 	rc = nsb_parent_run(&cfg, &res, &err);
 	forward_pid = 0;
