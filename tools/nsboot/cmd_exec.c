@@ -2,7 +2,7 @@
 /*
  * cmd_exec.c - `nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]
  * [--cgroup DIR] [--cpu-affinity-initial L] [--cpu-affinity-final L] [--process F]
- * [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
+ * [--timeout S] [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
  * nsboot's init, driven as runc's Go parent drives `runc init`
  * (nsb_parent_run). The init runs in the forked child itself, without
  * re-executing nsboot: that exec was 0.7 ms of a 2.7 ms join (bench/).
@@ -10,6 +10,10 @@
  * ours is close-on-exec. With --target, every namespace of PID that differs from
  * ours is joined, as `nsenter -t PID -a` does. The cgroup and CPU affinity
  * options are runc's exec placement (exec_place.h, parent.h).
+ *
+ * Until stage-2 is released, --timeout bounds the setup and SIGINT, SIGTERM
+ * and SIGHUP cancel it (nsb_parent_config.cancel): every stage is killed
+ * and the exit is 125. After the release they are forwarded to CMD.
  *
  * Exit status: CMD's own; 128+N when CMD was killed by signal N; 126/127 when
  * it could not be run / was not found; 125 when nsboot failed before CMD ran;
@@ -39,7 +43,8 @@ static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
         "                   [--cgroup DIR] [--cpu-affinity-initial LIST]\n"
         "                   [--cpu-affinity-final LIST] [--process FILE]\n"
-        "                   [--bootstrap FILE] [--log-level LEVEL] -- CMD [ARGS...]\n"
+        "                   [--bootstrap FILE] [--timeout SECONDS] [--log-level LEVEL]\n"
+        "                   -- CMD [ARGS...]\n"
         "\n"
         "Run CMD in the namespaces of another process, through nsboot's init (as 'nsboot\n"
         "init' runs it) driven over runc's init protocol. Like 'nsenter -t PID -a CMD'.\n"
@@ -61,12 +66,15 @@ static const char exec_help[] =
         "  --bootstrap FILE    send the message in FILE as it is (e.g. from 'nsboot encode')\n"
         "                      instead of building one; not with --target, --ns or\n"
         "                      --oom-score-adj\n"
+        "  --timeout SECONDS   give up (exit 125) when CMD is not released within SECONDS\n"
+        "                      (the setup only: CMD itself runs as long as it runs)\n"
         "  --log-level LEVEL   show init's log lines up to LEVEL (panic fatal error warning\n"
         "                      info debug trace; default warning); FATAL ones always\n"
         "  -h, --help          print this help\n"
         "\n"
         "Exit status: CMD's; 128+N if CMD was killed by signal N; 126 CMD could not be\n"
-        "run; 127 CMD not found; 125 nsboot failed before CMD ran; 2 usage error.\n";
+        "run; 127 CMD not found; 125 nsboot failed before CMD ran (also: --timeout\n"
+        "expired, or SIGINT/SIGTERM/SIGHUP before CMD was released); 2 usage error.\n";
 
 enum {
 	OPT_TARGET = 256,
@@ -77,7 +85,8 @@ enum {
 	OPT_CGROUP,
 	OPT_CPU_INITIAL,
 	OPT_CPU_FINAL,
-	OPT_PROCESS
+	OPT_PROCESS,
+	OPT_TIMEOUT
 };
 
 static const struct option exec_options[] = {
@@ -90,6 +99,7 @@ static const struct option exec_options[] = {
         {"cpu-affinity-initial", required_argument, NULL, OPT_CPU_INITIAL},
         {"cpu-affinity-final", required_argument, NULL, OPT_CPU_FINAL},
         {"process", required_argument, NULL, OPT_PROCESS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
 };
@@ -104,10 +114,34 @@ struct exec_args {
 	char **cmd;
 	char target_paths[NSB_NS_COUNT][48];
 	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
+	int timeout_ms;          /* --timeout; 0: none */
 };
 
 /* The signal handler's only state: where to forward signals once stage-2 runs. */
 static volatile sig_atomic_t forward_pid;
+
+/* Before the release: the signal that canceled the setup (nsb_parent_config.cancel). */
+static volatile sig_atomic_t cancel_sig;
+
+static void cancel_signal(int sig)
+{
+	cancel_sig = sig;
+}
+
+/* SIGINT, SIGTERM and SIGHUP cancel the setup until on_ready forwards them. */
+static int catch_cancel(void)
+{
+	static const int cancels[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cancel_signal; /* no SA_RESTART: a wait returns EINTR at once */
+	for (size_t i = 0; i < sizeof(cancels) / sizeof(cancels[0]); i++) {
+		if (sigaction(cancels[i], &sa, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static void forward_signal(int sig)
 {
@@ -175,6 +209,15 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 		case OPT_PROCESS:
 			a->place.process = optarg;
 			break;
+		case OPT_TIMEOUT: {
+			uint32_t secs = 0;
+			if (!cli_parse_u32(optarg, &secs) || secs == 0 || secs > INT32_MAX / 1000)
+				return cli_usage("exec",
+				                 "--timeout needs whole seconds from 1 to %d, not '%s'",
+				                 INT32_MAX / 1000, optarg);
+			a->timeout_ms = (int)secs * 1000;
+			break;
+		}
 		case OPT_LOG_LEVEL:
 			if (!nsb_log_level_from_name(optarg, strlen(optarg), &a->log_level))
 				return cli_usage("exec", "unknown log level '%s'", optarg);
@@ -385,8 +428,14 @@ static int run(struct exec_args *a)
 	        .affinity_initial = &a->place.initial, /* count 0: unset */
 	        .affinity_final = &a->place.final,
 	        .cgroup = a->place.cgroup,
+	        .setup_timeout_ms = a->timeout_ms,
+	        .cancel = &cancel_sig,
 	};
 	(void)fflush(NULL);
+	if (catch_cancel() < 0) {
+		free(msg);
+		return exec_sys_failed("catch SIGINT/SIGTERM/SIGHUP", errno);
+	}
 	rc = nsb_parent_run(&cfg, &res, &err);
 	forward_pid = 0;
 	free(msg);
@@ -395,8 +444,14 @@ static int run(struct exec_args *a)
 		              nsb_error_name(rc), nsb_error_describe(rc));
 		return EXEC_EXIT_FAILED;
 	}
+	if (rc == NSB_ERR_CANCELED) {
+		(void)fprintf(stderr, "nsboot exec: %s before CMD was released: every stage was stopped\n",
+		              strsignal((int)cancel_sig));
+		return EXEC_EXIT_FAILED;
+	}
 	if (rc != NSB_OK) {
-		if (res.fatal[0] == '\0')
+		/* the parent's own failure first: a stage's FATAL line is only its consequence */
+		if (res.fatal[0] == '\0' || rc == NSB_ERR_TIMEOUT || rc == NSB_ERR_PID_NOT_CHILD)
 			(void)fprintf(stderr, "nsboot exec: %s: %s\n", nsb_error_name(rc),
 			              res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
 		return EXEC_EXIT_FAILED;
