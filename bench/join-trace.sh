@@ -189,7 +189,7 @@ echo "|---|---:|---:|---:|---:|"
 row "1. command starts (execve, ld.so, main) until nsboot forks init / nsenter calls setns" 1
 row "2. stage-0 (the forked child): read + decode bootstrap, socketpairs, clone stage-1" 2 no
 row "3. stage-1: open + NS_GET_NSTYPE + setns, clone stage-2 (nsenter: setns done until fork)" 4
-row "4. ... of which setns itself (nsboot: one setns(pidfd); nsenter: 7 setns)" 5
+row "4. ... of which the setns calls, first to last (one per namespace, both)" 5
 row "5. forked until execve of /bin/true (nsboot: pid line, GRANDCHILD, CHILD_FINISH, init pipe closed)" 6
 row "6. execve of /bin/true (kernel)" 7
 row "7. /bin/true runs and exits" 8

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # ci/deps.sh [GROUP...] - install the Debian packages nsboot needs, idempotently.
 #
-# Groups: build (default), test, fuzz, lint, coverage, integration, kernels,
-# bench, runc, all. Only missing packages are installed; `apt-get update` runs
+# Groups: build (default), test, fuzz, lint, coverage, integration, hostile,
+# kernels, bench, runc, all. Only missing packages are installed; `apt-get update` runs
 # once, and only when something is missing. Needs root when it installs.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ declare -A GROUP=(
   [lint]="clang-tidy clang-format cppcheck git"
   [coverage]="gcovr"
   [integration]="busybox-static runc util-linux python3"
+  [hostile]="busybox-static util-linux gcc libc6-dev binutils strace"
   [kernels]="qemu-system-x86 busybox-static cpio"
   [bench]="libmnl-dev hyperfine runc busybox-static valgrind"
   [runc]="golang-go libseccomp-dev pkg-config golang-github-opencontainers-runc-dev bats gawk busybox-static

@@ -59,7 +59,10 @@ struct nsb_exec {
 	int peer_fd[3]; /* by enum nsb_peer: where this process talks to that peer */
 	pid_t child_pid;
 	pid_t init_pid;
-	pid_t runtime_pid; /* stage-2: its parent, the runtime, at birth */
+	/* exec mode: the trampoline's argv, made in setup: "nsb-exec", the
+	 * command's resolved path (exec_path, set by stage-2), the command's argv */
+	char **exec_argv;
+	char exec_path[4096];
 	int exit_status;
 	struct nsb_fault fault;
 };
@@ -105,11 +108,16 @@ enum nsb_step nsb_op_await_release(struct nsb_exec *ex, const struct nsb_op *op)
 enum nsb_step nsb_op_close_internal(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_exec(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_return(struct nsb_exec *ex, const struct nsb_op *op);
+enum nsb_step nsb_op_drop_groups(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_send_mount_sources(struct nsb_exec *ex, const struct nsb_op *op);
 enum nsb_step nsb_op_recv_mount_fds(struct nsb_exec *ex, const struct nsb_op *op);
 
 /* mount_fds.c: cfg->mount_fds against the plan's MOUNT_SOURCES, in setup */
 enum nsb_step nsb_check_mount_fds(struct nsb_exec *ex);
+
+/* tramp_image.c: the exec trampoline's bytes (core/tramp), NULL and 0 in a
+ * build that did not embed it (then exec mode refuses to exec) */
+const unsigned char *nsb_tramp_image(size_t *len);
 
 /* init_stage1.c: "user|net" for log lines; @buf of at least 64 bytes */
 const char *nsb_flags_names(uint32_t flags, char *buf, size_t cap);

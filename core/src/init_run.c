@@ -44,6 +44,7 @@ static const nsb_op_fn op_table[NSB_OP__COUNT] = {
         [NSB_OP_SEND_MOUNT_SOURCES] = nsb_op_send_mount_sources,
         [NSB_OP_RECV_MOUNT_FDS] = nsb_op_recv_mount_fds,
         [NSB_OP_RETURN] = nsb_op_return,
+        [NSB_OP_DROP_GROUPS] = nsb_op_drop_groups,
 };
 
 static const char *const peer_names[] = {

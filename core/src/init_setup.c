@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -126,6 +127,44 @@ enum nsb_step nsb_op_dumpable(struct nsb_exec *ex, const struct nsb_op *op)
 	return NSB_STEP_OK;
 }
 
+/*
+ * Exec mode: the command must not inherit the caller's supplementary
+ * groups (joining a user namespace, they would show as the overflow gid
+ * and still grant their host access). Dropped here, still in the caller's
+ * user namespace, where a privileged caller may; an unprivileged caller
+ * (EPERM) keeps its own groups, which grant nothing it does not have.
+ */
+enum nsb_step nsb_op_drop_groups(struct nsb_exec *ex, const struct nsb_op *op)
+{
+	(void)op;
+	if (NSB_CALL(ex, setgroups, 0, NULL) == 0)
+		return NSB_STEP_OK;
+	if (errno != EPERM)
+		return nsb_xfail_sys(ex, "drop the caller's supplementary groups");
+	nsb_xlog(ex, NSB_LOG_DEBUG, "not permitted to drop the caller's supplementary groups: keeping them");
+	return NSB_STEP_OK;
+}
+
+/* Exec mode: the trampoline's argv (init_internal.h), made before any stage exists. */
+static enum nsb_step alloc_exec_argv(struct nsb_exec *ex)
+{
+	static char name[] = "nsb-exec"; /* argv strings are char *, never written */
+	char *const *argv = ex->cfg->argv;
+	size_t n = 0;
+
+	if (ex->cfg->stage2_returns || argv == NULL || argv[0] == NULL)
+		return NSB_STEP_OK;
+	while (argv[n] != NULL)
+		n++;
+	ex->exec_argv = calloc(n + 3, sizeof(char *));
+	if (ex->exec_argv == NULL)
+		return nsb_xfail(ex, NSB_ERR_NOMEM, "allocate the command's argv");
+	ex->exec_argv[0] = name;
+	for (size_t i = 0; i < n; i++)
+		ex->exec_argv[i + 2] = argv[i];
+	return NSB_STEP_OK;
+}
+
 enum nsb_step nsb_op_socketpairs(struct nsb_exec *ex, const struct nsb_op *op)
 {
 	(void)op;
@@ -167,6 +206,8 @@ int nsb_init_run(const struct nsb_init_config *cfg)
 		step = load_bootstrap(ex);
 	}
 	if (step == NSB_STEP_OK)
+		step = alloc_exec_argv(ex);
+	if (step == NSB_STEP_OK)
 		step = nsb_run_script(ex, NSB_SCRIPT_SETUP);
 	if (step == NSB_STEP_OK) {
 		ex->stage = 0;
@@ -178,5 +219,6 @@ int nsb_init_run(const struct nsb_init_config *cfg)
 	}
 	status = nsb_finish_stage(ex, step);
 	nsb_message_free(&ex->msg);
+	free(ex->exec_argv);
 	return status;
 }

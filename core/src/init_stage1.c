@@ -64,7 +64,6 @@ enum nsb_step nsb_op_spawn_init(struct nsb_exec *ex, const struct nsb_op *op)
 		enum nsb_step step;
 		ex->stage = 2;
 		ex->init_pid = 0;
-		ex->runtime_pid = ex->sys->getppid(ex->sys->ctx); /* cannot fail: no call site */
 		ex->peer_fd[NSB_PEER_PARENT] = ex->sock_init[1];
 		nsb_set_name(ex, "[2:INIT]");
 		nsb_xlog(ex, NSB_LOG_DEBUG, "~> nsexec stage-2");

@@ -3,42 +3,81 @@
  * join.c - JOIN: enter the namespaces of NS_PATHS (stage-1).
  *
  * 1. Open every path first: after joining a mount or user namespace the
- *    paths may resolve differently or not at all. O_CLOEXEC so nothing
- *    leaks into the command; O_NONBLOCK|O_NOCTTY so a hostile path (a FIFO,
- *    a tty) can neither block nor become our terminal.
+ *    paths may resolve differently or not at all. Nothing that is not a
+ *    namespace file is ever opened for reading: each path is opened with
+ *    O_PATH, which resolves it but calls no filesystem's or driver's
+ *    open. It follows symbolic links: /proc/<pid>/ns/<type> is a link the
+ *    kernel resolves itself, and with O_NOFOLLOW the fd would be that
+ *    procfs link, refused; where any link leads is what fstatfs then
+ *    judges, so following one cannot smuggle anything in. A FIFO
+ *    cannot block or see a reader, a device node cannot act, a FUSE
+ *    server gets no open request. fstatfs on that fd must say nsfs
+ *    (NSFS_MAGIC): anything else is NS_NOT_NSFS. Only then is the file
+ *    opened for real, through the O_PATH fd (/proc/self/fd/N names that
+ *    very file, not the path again), O_RDONLY|O_CLOEXEC|O_NOCTTY|
+ *    O_NONBLOCK, because setns and ioctl refuse O_PATH fds. /proc here is
+ *    the runtime's own: stage-1 has joined nothing yet. Resolving a path
+ *    can still wait on a filesystem it crosses (a hung NFS or FUSE
+ *    server); opening the file at its end cannot.
  * 2. ioctl(NS_GET_NSTYPE) on each fd must give the declared type before
- *    any setns: a path of another type, or not a namespace at all, fails
- *    here, having changed nothing.
- * 3. When every path is /proc/<pid>/ns/<type> of one process that is still
- *    alive after the opens (so the pid was not reused in between),
- *    setns(pidfd, all flags) joins everything at once (Linux >= 5.8,
- *    all-or-nothing). Any failure there falls back to step 4, still with
- *    nothing changed.
- * 4. runc's passes: every non-user namespace, skipping EPERM (we may need
- *    the target user namespace's privileges first); then the user
- *    namespace and setresuid(0, 0, 0); then the skipped ones again. A
- *    namespace still not joined is fatal.
+ *    any setns: a namespace of another type fails here, having changed
+ *    nothing.
+ * 3. Join by those fds and nothing else: the fds pin the namespaces that
+ *    were checked, whatever the process that held them does meanwhile
+ *    (setns, unshare, exit; its pid reused). setns(pidfd, flags) would
+ *    enter that process's namespaces at the time of the call instead, so
+ *    it is not used. runc's passes: every non-user namespace, skipping
+ *    EPERM (we may need the target user namespace's privileges first);
+ *    then the user namespace and setresuid(0, 0, 0); then the skipped ones
+ *    again. A namespace still not joined is fatal.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 
 #include "init_internal.h"
 
-#define CLONE_NEWUSER_FLAG 0x10000000u
-
 struct join_set {
 	int fds[NSB_NS_COUNT];
-	int pidfd;
+	int pathfd; /* the O_PATH fd of the path being opened, -1 between paths */
 	char paths[NSB_NS_COUNT][NSB_NS_PATH_MAX]; /* NUL-terminated copies */
 };
 
 static const char *type_name(const struct nsb_ns_path *p)
 {
 	return nsb_ns_type_name(p->type);
+}
+
+/* Step 1 for path @i: O_PATH, nsfs or NS_NOT_NSFS, then the real fd. */
+static enum nsb_step open_one(struct nsb_exec *ex, struct join_set *js, size_t i)
+{
+	const struct nsb_ns_path *p = &ex->plan.joins[i];
+	struct statfs fs;
+	char self[40];
+
+	js->pathfd = NSB_CALL(ex, open, js->paths[i], O_PATH | O_CLOEXEC, 0);
+	if (js->pathfd < 0)
+		return nsb_xfail_sys(ex, "open %s namespace path %s", type_name(p), js->paths[i]);
+	if (NSB_CALL(ex, fstatfs, js->pathfd, &fs) < 0)
+		return nsb_xfail_sys(ex, "join %s namespace: check the filesystem of %s", type_name(p),
+		                     js->paths[i]);
+	if ((unsigned long)fs.f_type != (unsigned long)NSFS_MAGIC) {
+		nsb_xlog(ex, NSB_LOG_DEBUG, "%s is on a filesystem of type %#lx, not nsfs (%#lx)",
+		         js->paths[i], (unsigned long)fs.f_type, (unsigned long)NSFS_MAGIC);
+		return nsb_xfail(ex, NSB_ERR_NS_NOT_NSFS, "join %s namespace: %s is not a namespace file",
+		                 type_name(p), js->paths[i]);
+	}
+	(void)snprintf(self, sizeof(self), "/proc/self/fd/%d", js->pathfd);
+	js->fds[i] = NSB_CALL(ex, open, self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+	if (js->fds[i] < 0)
+		return nsb_xfail_sys(ex, "join %s namespace: reopen %s through %s", type_name(p),
+		                     js->paths[i], self);
+	return nsb_close_fd(ex, &js->pathfd, "O_PATH fd of a namespace path");
 }
 
 static enum nsb_step open_all(struct nsb_exec *ex, struct join_set *js)
@@ -50,10 +89,8 @@ static enum nsb_step open_all(struct nsb_exec *ex, struct join_set *js)
 		/* the decoder bounds paths below NSB_NS_PATH_MAX with their NUL */
 		memcpy(js->paths[i], p->path.ptr, p->path.len);
 		js->paths[i][p->path.len] = '\0';
-		js->fds[i] =
-		        NSB_CALL(ex, open, js->paths[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
-		if (js->fds[i] < 0)
-			return nsb_xfail_sys(ex, "open %s namespace path %s", type_name(p), js->paths[i]);
+		if (open_one(ex, js, i) != NSB_STEP_OK)
+			return NSB_STEP_FAIL;
 	}
 	return NSB_STEP_OK;
 }
@@ -91,27 +128,6 @@ static enum nsb_step become_root(struct nsb_exec *ex)
 	return NSB_STEP_OK;
 }
 
-/* Step 3. True when everything is joined; false to fall back (nothing changed). */
-static bool join_by_pidfd(struct nsb_exec *ex, struct join_set *js)
-{
-	const struct nsb_plan *plan = &ex->plan;
-
-	if (js->pidfd < 0)
-		return false;
-	if (NSB_CALL_K(ex, NSB_SITE_FALLBACK, pidfd_send_signal, js->pidfd, 0, 0) < 0) {
-		nsb_xlog(ex, NSB_LOG_DEBUG, "pid %d is gone (%s): joining namespace by namespace",
-		         (int)plan->join_pid, strerror(errno));
-		return false;
-	}
-	if (NSB_CALL_K(ex, NSB_SITE_FALLBACK, setns, js->pidfd, (int)plan->join_flags) < 0) {
-		nsb_xlog(ex, NSB_LOG_DEBUG, "setns(pidfd of %d, %#x): %s: joining namespace by namespace",
-		         (int)plan->join_pid, plan->join_flags, strerror(errno));
-		return false;
-	}
-	nsb_xlog(ex, NSB_LOG_DEBUG, "joined every namespace of pid %d at once", (int)plan->join_pid);
-	return true;
-}
-
 static enum nsb_step setns_one(struct nsb_exec *ex, const struct join_set *js, size_t i, bool skip_eperm,
                                bool *skipped)
 {
@@ -131,7 +147,7 @@ static enum nsb_step setns_one(struct nsb_exec *ex, const struct join_set *js, s
 	return nsb_xfail_sys(ex, "failed to join {%s} namespace (%s)", type_name(p), js->paths[i]);
 }
 
-/* Step 4. */
+/* Step 3. */
 static enum nsb_step join_in_passes(struct nsb_exec *ex, const struct join_set *js)
 {
 	const struct nsb_plan *plan = &ex->plan;
@@ -161,6 +177,10 @@ static enum nsb_step join_in_passes(struct nsb_exec *ex, const struct join_set *
 
 static enum nsb_step join_set_close(struct nsb_exec *ex, struct join_set *js, enum nsb_step step)
 {
+	if (js->pathfd >= 0) { /* only after a failure: open_one closes it on success */
+		(void)NSB_CALL_K(ex, NSB_SITE_CLEANUP, close, js->pathfd);
+		js->pathfd = -1;
+	}
 	for (size_t i = 0; i < ex->plan.join_count; i++) {
 		if (js->fds[i] < 0)
 			continue;
@@ -170,12 +190,6 @@ static enum nsb_step join_set_close(struct nsb_exec *ex, struct join_set *js, en
 			(void)NSB_CALL_K(ex, NSB_SITE_CLEANUP, close, js->fds[i]);
 			js->fds[i] = -1;
 		}
-	}
-	if (js->pidfd >= 0) {
-		if (step == NSB_STEP_OK)
-			return nsb_close_fd(ex, &js->pidfd, "pidfd");
-		(void)NSB_CALL_K(ex, NSB_SITE_CLEANUP, close, js->pidfd);
-		js->pidfd = -1;
 	}
 	return step;
 }
@@ -193,24 +207,12 @@ enum nsb_step nsb_op_join(struct nsb_exec *ex, const struct nsb_op *op)
 	/* GCOVR_EXCL_STOP: OutOfMemory */
 	for (size_t i = 0; i < NSB_NS_COUNT; i++)
 		js->fds[i] = -1;
-	js->pidfd = -1;
-	if (ex->plan.join_pid > 0) {
-		/* Before the opens: if the process is alive after them, they were its namespaces. */
-		js->pidfd = NSB_CALL_K(ex, NSB_SITE_FALLBACK, pidfd_open, (pid_t)ex->plan.join_pid, 0);
-		if (js->pidfd < 0)
-			nsb_xlog(ex, NSB_LOG_DEBUG, "pidfd_open(%d): %s: joining namespace by namespace",
-			         (int)ex->plan.join_pid, strerror(errno));
-	}
+	js->pathfd = -1;
 	step = open_all(ex, js);
 	if (step == NSB_STEP_OK)
 		step = check_types(ex, js);
-	if (step == NSB_STEP_OK) {
-		if (join_by_pidfd(ex, js))
-			step = (ex->plan.join_flags & CLONE_NEWUSER_FLAG) != 0 ? become_root(ex)
-			                                                       : NSB_STEP_OK;
-		else
-			step = join_in_passes(ex, js);
-	}
+	if (step == NSB_STEP_OK)
+		step = join_in_passes(ex, js);
 	step = join_set_close(ex, js, step);
 	free(js);
 	return step;

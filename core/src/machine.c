@@ -55,6 +55,7 @@ static const char *const op_names[NSB_OP__COUNT] = {
         [NSB_OP_SEND_MOUNT_SOURCES] = "SEND_MOUNT_SOURCES",
         [NSB_OP_RECV_MOUNT_FDS] = "RECV_MOUNT_FDS",
         [NSB_OP_RETURN] = "RETURN",
+        [NSB_OP_DROP_GROUPS] = "DROP_GROUPS",
 };
 
 const char *nsb_op_name(enum nsb_op_kind kind)

@@ -198,6 +198,10 @@ static void build_scripts(const struct nsb_bootstrap *b, const struct nsb_plan_o
 		emit_op(setup, NSB_OP_OOM_SCORE_ADJ, 0);
 	if (joining)
 		emit_op(setup, NSB_OP_DUMPABLE, 0);
+	/* exec mode: nothing decides the command's groups but us, so it gets
+	 * none of the caller's (in runtime mode the runtime sets them) */
+	if (!opts->stage2_returns)
+		emit_op(setup, NSB_OP_DROP_GROUPS, 0);
 	emit_op(setup, NSB_OP_SOCKETPAIRS, 0);
 
 	/* stage-0 serves stage-1's requests in the one order stage-1 makes them. */
@@ -273,8 +277,9 @@ static void build_scripts(const struct nsb_bootstrap *b, const struct nsb_plan_o
 		emit_op(init, NSB_OP_CLOSE_INTERNAL, 0);
 		emit_op(init, NSB_OP_RETURN, 0);
 	} else {
-		emit_op(init, NSB_OP_AWAIT_RELEASE, 0);
+		/* wait holding only stdio, the init pipe and the log pipe */
 		emit_op(init, NSB_OP_CLOSE_INTERNAL, 0);
+		emit_op(init, NSB_OP_AWAIT_RELEASE, 0);
 		emit_op(init, NSB_OP_EXEC, 0);
 	}
 }

@@ -4,8 +4,9 @@
 # independent parent (pyparent.py, written from the spec alone) and by
 # `nsboot exec`: join namespaces made with unshare(1) and compare inodes,
 # create a user namespace with maps, raise oom_score_adj, set time offsets,
-# fail cleanly on a path of the wrong type, a path that is no namespace and
-# a malformed bootstrap, and hand the command nothing but stdio (nor
+# fail cleanly on a path of the wrong type, a path that is no namespace, a
+# FIFO as a namespace path (refused without being opened) and a malformed
+# bootstrap, and hand the command nothing but stdio (nor
 # `nsboot exec` anything of its own).
 # Exit 0 passed, 1 failed, 77 skipped (see lib.sh for NSB_MUST_WORK).
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -78,6 +79,22 @@ case_join_user() {
 	no_leftovers
 }
 
+# Namespace files that are no /proc/<pid>/ns link: a bind mount of one (as
+# ip-netns makes) and a symbolic link to one. The O_PATH open follows the
+# link; both are on nsfs, so both are joined.
+case_join_bind_and_symlink() {
+	start_target --net --uts || return 1
+	local bind="$NSB_TMP/netns" link="$NSB_TMP/uts-link" want
+	: >"$bind" && mount --bind "/proc/$TARGET/ns/net" "$bind" || { fail "bind mount of the net namespace"; return 1; }
+	cleanup_cmd "umount '$bind'"
+	ln -s "/proc/$TARGET/ns/uts" "$link" || { fail "ln -s"; return 1; }
+	pyrun bindns --clone-flags 0 --ns "net:$bind" --ns "uts:$link" -- \
+		sh -c "readlink /proc/self/ns/net /proc/self/ns/uts; : $MARK" || return 1
+	expect_eq "pyparent exit" "$RC" 0 || return 1
+	want=$(readlink "/proc/$TARGET/ns/net" "/proc/$TARGET/ns/uts")
+	expect_eq "namespaces joined through a bind mount and a symlink" "$OUT" "$want"
+}
+
 case_new_userns_maps() {
 	pyrun maps --clone-flags 'user|mnt|pid' --uid-map '0 100000 65536' --gid-map '0 100000 65536' \
 		--gid-map '65536 50 1' --setgroups -- \
@@ -140,6 +157,26 @@ case_bad_paths() {
 	expect_match "FATAL" "$(fatal_of)" "open net namespace path /nonexistent/ns: open: No such file or directory"
 }
 
+# A FIFO named as a namespace path: opening it for reading would release a
+# writer blocked in open(2) (and, without O_NONBLOCK, block stage-1). It must
+# be refused as no namespace file without ever being opened for reading.
+case_fifo_path() {
+	local fifo="$NSB_TMP/ns-fifo" marker="$NSB_TMP/fifo-opened" w
+	mkfifo "$fifo" || { fail "mkfifo $fifo"; return 1; }
+	# the writer's open(2) returns only once someone opens the FIFO for reading
+	(exec 3>"$fifo" && echo opened >"$marker") &
+	w=$!
+	cleanup_pid "$w"
+	pyrun fifo --clone-flags 0 --ns "net:$fifo" -- sh -c "echo ran; : $MARK" || return 1
+	sleep 0.2 # time for a released writer to leave its mark
+	kill -KILL "$w" 2>/dev/null
+	wait "$w" 2>/dev/null
+	expect_eq "pyparent exit (a FIFO as the net namespace)" "$RC" 1 || return 1
+	expect_eq "command output" "$OUT" "" || return 1
+	expect_match "FATAL" "$(fatal_of)" "$fifo is not a namespace file: NS_NOT_NSFS" || return 1
+	[ ! -e "$marker" ] || fail "the FIFO was opened for reading: its writer got through"
+}
+
 case_malformed_bootstrap() {
 	# a valid header and CLONE_FLAGS, then an attribute of unknown type 27300
 	python3 -c 'import struct,sys; a=struct.pack("=HHI",8,27281,0)+struct.pack("=HHI",8,27287,0)+struct.pack("=HHI",8,27300,0); sys.stdout.buffer.write(struct.pack("=IHHII",16+len(a),62000,1,1,0)+a)' >"$NSB_TMP/bad.bin"
@@ -161,15 +198,24 @@ case_stage2_fds() {
 }
 
 # nsboot exec runs init in its own forked child: what that child held of
-# nsboot's (fds, the runtime's variables) must not reach CMD. Compared with
-# the same command started by this shell, which passes on whatever fds the
-# test harness left open.
+# nsboot's (fds, the runtime's variables) must not reach CMD, nor any fd of
+# the harness's above 2: CMD gets stdio, and ls its own directory fd 3.
 case_exec_handover() {
-	local probe="ls /proc/self/fd | tr '\n' ' '; env | grep -c '^_LIBCONTAINER_'; : $MARK" want got
-	want=$(env -u _LIBCONTAINER_INITPIPE sh -c "$probe" 2>&1)
+	local probe="ls /proc/self/fd | tr '\n' ' '; env | grep -c '^_LIBCONTAINER_'; : $MARK" got
 	got=$(_LIBCONTAINER_INITPIPE=9 _LIBCONTAINER_STATEDIR=/nonexistent "$NSBOOT" exec -- sh -c "$probe" 2>&1)
 	expect_eq "exit status" $? 0 || return 1
-	expect_eq "fds and _LIBCONTAINER_ variables CMD got" "$got" "$want" || return 1
+	expect_eq "fds and _LIBCONTAINER_ variables CMD got" "$got" "0 1 2 3 0" || return 1
+	no_leftovers
+}
+
+# Only stdio and --preserve-fds reach CMD: a host fd the caller left open
+# (here 4 and 9, without close-on-exec) must not, or a container could use it.
+case_exec_caller_fds() {
+	local probe="for f in 3 4 5 9; do [ -e /proc/self/fd/\$f ] && printf '%s ' \$f; done; : $MARK" got
+	got=$("$NSBOOT" exec -- sh -c "$probe" 3</dev/null 4</ 9</ 2>&1)
+	expect_eq "fds above 2 CMD got by default" "$got" "" || return 1
+	got=$("$NSBOOT" exec --preserve-fds 2 -- sh -c "$probe" 3</dev/null 4</ 9</ 2>&1)
+	expect_eq "fds above 2 CMD got with --preserve-fds 2" "$got" "3 4 " || return 1
 	no_leftovers
 }
 
@@ -185,12 +231,15 @@ case_exec_exit_status() {
 
 run_case "join namespaces made by unshare (pyparent, nsboot exec, nsenter)" case_join_unshare
 run_case "join a user namespace" case_join_user
+run_case "join through a bind-mounted namespace file and a symlink" case_join_bind_and_symlink
 run_case "new user namespace with maps and setgroups" case_new_userns_maps
 run_case "raise oom_score_adj; lowering fails cleanly without CAP_SYS_RESOURCE" case_oom_raise
 run_case "time namespace offsets" case_time_offsets
 run_case "wrong type, not a namespace, missing path" case_bad_paths
+run_case "a FIFO as a namespace path is refused without being opened" case_fifo_path
 run_case "malformed bootstrap" case_malformed_bootstrap
 run_case "stage-2 leaves the command nothing but stdio" case_stage2_fds
 run_case "nsboot exec exit statuses" case_exec_exit_status
 run_case "nsboot exec hands CMD no fd and no _LIBCONTAINER_ variable of its own" case_exec_handover
+run_case "nsboot exec hands CMD only stdio and --preserve-fds of the caller's fds" case_exec_caller_fds
 finish

@@ -10,9 +10,8 @@ nsboot's own parent side (core/src/parent.c), so the root tests check that
   2. spawn `nsboot init -- CMD...` with _LIBCONTAINER_INITPIPE/_LOGPIPE/_LOGLEVEL;
   3. send the bootstrap bytes; read the line {"stage1_pid":N,"stage2_pid":M};
   4. wait for stage-0, reap stage-1 (both stages are our children: CLONE_PARENT);
-  5. the release: the bytes "nsboot:release\n" (nsboot's NSB_RELEASE_TOKEN),
-     then shutdown(SHUT_WR), our end staying open: stage-2 runs CMD only on
-     the whole token followed by EOF; wait for stage-2.
+  5. the release token, then shutdown(SHUT_WR): stage-2's go signal; wait
+     for stage-2 with our end of the socket still open.
 
     pyparent.py --nsboot PATH --bootstrap FILE --result OUT.json [--log-level N]
                 [--timeout S] -- CMD [ARGS...]
@@ -33,7 +32,9 @@ import subprocess
 import sys
 import threading
 
+# core/include/nsboot/init.h, NSB_RELEASE_TOKEN: stage-2 runs nothing without it
 RELEASE_TOKEN = b"nsboot:release\n"
+
 LEVELS = ["panic", "fatal", "error", "warning", "info", "debug", "trace"]
 
 
@@ -132,6 +133,8 @@ def main():
             out["stage1"], out["stage2"] = pids["stage1_pid"], pids["stage2_pid"]
             _, st = os.waitpid(out["stage1"], 0)
             out["stage1_status"] = status_json(st)
+            # the go signal: the release token, then EOF, our end kept open
+            # until stage-2 is reaped (a closed end means a runtime that died)
             try:
                 parent_sock.sendall(RELEASE_TOKEN)
             except (BrokenPipeError, ConnectionResetError):

@@ -151,6 +151,7 @@ static int fake_fd(struct fk_ctx *cx, int kind, uint32_t actual, const char *pat
 		abort();
 	cx->fds[fd].kind = kind;
 	cx->fds[fd].actual = actual;
+	cx->fds[fd].fs_type = 0;
 	(void)snprintf(cx->fds[fd].path, sizeof(cx->fds[fd].path), "%s", path);
 	return fd;
 }
@@ -168,11 +169,28 @@ static int fk_open(void *ctx, const char *path, int flags, mode_t mode)
 	(void)mode;
 	if (injected(cx))
 		return -1;
+	/* a namespace fd reopened through procfs: the same file, recorded as an
+	 * open of its path with these flags */
+	int self_fd = -1, used = 0;
+	if ((sscanf(path, "/proc/self/fd/%d%n", &self_fd, &used) == 1 ||
+	     sscanf(path, "/proc/thread-self/fd/%d%n", &self_fd, &used) == 1) &&
+	    path[used] == '\0' && kind_of(cx, self_fd) == FD_NS) {
+		char same[sizeof(cx->fds[0].path)];
+		long fs_type = cx->fds[self_fd].fs_type;
+		memcpy(same, cx->fds[self_fd].path, sizeof(same));
+		rec(cx, "open %s %#x", same, (unsigned)flags);
+		int fd = fake_fd(cx, FD_NS, cx->fds[self_fd].actual, same);
+		cx->fds[fd].fs_type = fs_type;
+		return fd;
+	}
 	if (cx->sc != NULL && cx->sc->ns != NULL) {
 		for (const struct fk_ns *ns = cx->sc->ns; ns->path != NULL; ns++) {
 			if (strcmp(ns->path, path) == 0) {
 				rec(cx, "open %s %#x", path, (unsigned)flags);
-				return fake_fd(cx, FD_NS, ns->actual, path);
+				int fd = fake_fd(cx, FD_NS, ns->actual, path);
+				if (strcmp(path, cx->sh->fs_path) == 0)
+					cx->fds[fd].fs_type = cx->sh->fs_type;
+				return fd;
 			}
 		}
 	}
@@ -458,7 +476,9 @@ static int fk_pidfd_open(void *ctx, pid_t pid, unsigned int flags)
 	if (cx->stage == FK_PARENT) /* the runtime's pidfd of stage-0 is real: it is polled */
 		return (int)syscall(SYS_pidfd_open, pid, flags);
 	rec(cx, "pidfd_open %d", (int)pid);
-	return fake_fd(cx, FD_PIDFD, 0, "pidfd");
+	char name[32];
+	(void)snprintf(name, sizeof(name), "%d", (int)pid);
+	return fake_fd(cx, FD_PIDFD, 0, name);
 }
 
 static int fk_pidfd_send_signal(void *ctx, int pidfd, int sig, unsigned int flags)
@@ -540,13 +560,46 @@ static int fk_sched_setaffinity(void *ctx, pid_t pid, size_t size, const void *m
 
 /* ---- namespaces and credentials -------------------------------------------------- */
 
+static const char *const ns_names[32] = {
+        [7] = "time", [17] = "mnt",  [25] = "cgroup", [26] = "uts",
+        [27] = "ipc", [28] = "user", [29] = "pid",    [30] = "net",
+};
+
+const char *fk_joined(const struct fk_shared *sh, uint32_t flag)
+{
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if (flag == 1u << bit)
+			return sh->joined[bit];
+	}
+	return "";
+}
+
+/* stage-1's joins, by type: @what for each CLONE_NEW* bit of @nstype */
+static void note_joined(struct fk_ctx *cx, uint32_t nstype, const char *pid, const char *path)
+{
+	if (cx->stage != FK_STAGE1)
+		return;
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if ((nstype & (1u << bit)) == 0)
+			continue;
+		if (path != NULL)
+			(void)snprintf(cx->sh->joined[bit], sizeof(cx->sh->joined[bit]), "%s", path);
+		else
+			(void)snprintf(cx->sh->joined[bit], sizeof(cx->sh->joined[bit]), "/proc/%s/ns/%s%s",
+			               pid, ns_names[bit] != NULL ? ns_names[bit] : "?",
+			               cx->sh->pid_moved ? " (moved)" : "");
+	}
+}
+
 static int fk_setns(void *ctx, int fd, int nstype)
 {
 	struct fk_ctx *cx = ctx;
 	if (injected(cx))
 		return -1;
 	if (kind_of(cx, fd) == FD_PIDFD) {
+		/* the namespaces the process has now: with pid_moved, not the ones opened */
 		rec(cx, "setns pidfd %#x", (unsigned)nstype);
+		note_joined(cx, (uint32_t)nstype, cx->fds[fd].path, NULL);
 		return 0;
 	}
 	if (kind_of(cx, fd) != FD_NS || cx->fds[fd].actual != (uint32_t)nstype) {
@@ -560,6 +613,7 @@ static int fk_setns(void *ctx, int fd, int nstype)
 		return -1;
 	}
 	rec(cx, "setns %s", cx->fds[fd].path);
+	note_joined(cx, (uint32_t)nstype, NULL, cx->fds[fd].path);
 	return 0;
 }
 
@@ -635,6 +689,11 @@ static int fk_setgroups(void *ctx, size_t size, const gid_t *list)
 	(void)list;
 	if (injected(cx))
 		return -1;
+	if (cx->sc != NULL && cx->sc->setgroups_eperm) {
+		rec(cx, "setgroups %zu EPERM", size);
+		errno = EPERM;
+		return -1;
+	}
 	rec(cx, "setgroups %zu", size);
 	return 0;
 }
@@ -708,27 +767,58 @@ static int fk_memfd_create(void *ctx, const char *name, unsigned int flags)
 	struct fk_ctx *cx = ctx;
 	if (injected(cx))
 		return -1;
+	if (cx->sc != NULL && cx->sc->no_mfd_exec && (flags & 0x0010u) != 0) { /* MFD_EXEC */
+		rec(cx, "memfd_create %s MFD_EXEC EINVAL", name);
+		errno = EINVAL;
+		return -1;
+	}
 	rec(cx, "memfd_create %s", name);
 	return (int)syscall(SYS_memfd_create, name, flags);
 }
 
-/* Stage-2 running its command through the trampoline: record the fds and
- * the command (argv[1] of the trampoline), exit 0 as the command would. */
+/* core's internal accessor of the embedded trampoline (core/src/init_internal.h) */
+const unsigned char *nsb_tramp_image(size_t *len);
+
+/* Does @fd hold exactly the trampoline core embeds? */
+static bool holds_tramp_image(int fd)
+{
+	size_t len = 0;
+	const unsigned char *image = nsb_tramp_image(&len);
+	unsigned char buf[65536];
+	ssize_t n = pread(fd, buf, sizeof(buf), 0);
+	return image != NULL && n >= 0 && (size_t)n == len && memcmp(buf, image, len) == 0;
+}
+
+/* Stage-2 running its command through the trampoline: record the fds, the
+ * memfd it execs and the argv; record the command's argv[0] (the
+ * trampoline's argv[2]) as "execveat CMD"; exit 0 as the command would. */
 static int fk_execveat(void *ctx, int dirfd, const char *path, char *const argv[], char *const envp[],
                        int flags)
 {
 	struct fk_ctx *cx = ctx;
 	struct fk_shared *sh = cx->sh;
-	(void)dirfd, (void)path, (void)envp, (void)flags;
+	char link[64];
+	(void)path, (void)envp, (void)flags;
 	if (injected(cx))
 		return -1;
 	list_fds(sh->exec_fds, sh->exec_cloexec, &sh->exec_nfds);
-	rec(cx, "execveat %s", argv[0] != NULL && argv[1] != NULL ? argv[1] : "?");
+	sh->exec_dirfd = dirfd;
+	sh->exec_seals = fcntl(dirfd, F_GET_SEALS);
+	sh->exec_image_ok = holds_tramp_image(dirfd);
+	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	ssize_t n = readlink(link, sh->exec_fd_link, sizeof(sh->exec_fd_link) - 1);
+	sh->exec_fd_link[n > 0 ? n : 0] = '\0';
+	for (size_t i = 0, end = 0; i < 4; i++) {
+		end = end || argv[i] == NULL;
+		(void)snprintf(sh->exec_argv[i], sizeof(sh->exec_argv[i]), "%s", end ? "" : argv[i]);
+	}
+	rec(cx, "execveat %s", argv[0] != NULL && argv[1] != NULL && argv[2] != NULL ? argv[2] : "?");
 	sh->exec_count++;
 	_exit(0);
 }
 
-/* A fake namespace fd is on nsfs; anything else is asked of the kernel. */
+/* A fake namespace fd is on nsfs (or on fs_type, fk_shared); anything
+ * else is asked of the kernel. */
 static int fk_fstatfs(void *ctx, int fd, struct statfs *buf)
 {
 	struct fk_ctx *cx = ctx;
@@ -736,7 +826,7 @@ static int fk_fstatfs(void *ctx, int fd, struct statfs *buf)
 		return -1;
 	if (kind_of(cx, fd) == FD_NS) {
 		memset(buf, 0, sizeof(*buf));
-		buf->f_type = 0x6e736673; /* NSFS_MAGIC */
+		buf->f_type = cx->fds[fd].fs_type != 0 ? cx->fds[fd].fs_type : 0x6e736673; /* NSFS_MAGIC */
 		return 0;
 	}
 	return fstatfs(fd, buf);

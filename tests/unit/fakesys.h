@@ -58,6 +58,8 @@ struct fk_scenario {
 	uint32_t setns_eperm;    /* the first setns(fd, this type) fails EPERM (runc's pass 1 skip) */
 	const char *write_eperm; /* procfs files ("uid_map", ...) whose write fails EPERM */
 	int helper_status;       /* the fake helper exits with this; -1: killed by SIGKILL */
+	bool setgroups_eperm; /* every setgroups fails EPERM ("setgroups N EPERM"): an unprivileged caller */
+	bool no_mfd_exec;     /* memfd_create refuses MFD_EXEC with EINVAL, as before Linux 6.3 */
 };
 
 struct fk_shared {
@@ -107,6 +109,26 @@ struct fk_shared {
 	char return_links[4][64]; /* readlink of the scenario's first mount fd targets */
 	char return_comm[32];     /* stage-2's /proc/self/comm */
 	bool eintr_msg;           /* the first sendmsg and recvmsg of each process fail with EINTR */
+
+	/* appended: stage-2's exec through the trampoline (execveat) */
+	int exec_dirfd;         /* the fd it execs */
+	int exec_seals;         /* F_GET_SEALS of it, -1 if that failed */
+	bool exec_image_ok;     /* it holds exactly the trampoline image */
+	char exec_argv[4][256]; /* the trampoline's argv[0..3] ("" past the end) */
+	char exec_fd_link[64];  /* readlink /proc/self/fd/<exec_dirfd> */
+
+	/* appended: the namespace file hazards of stage-1's join (join.c).
+	 * fs_path: a scenario namespace path that is not on nsfs: fstatfs of
+	 * its fds reports fs_type (a FIFO's or a device's filesystem), while
+	 * the fake still answers NS_GET_NSTYPE as the scenario says.
+	 * pid_moved: between stage-1's opens and its joins, the process named
+	 * by /proc/<pid>/ns/... paths moved to other namespaces (setns,
+	 * unshare, or its pid reused): setns(pidfd) joins those instead. */
+	char fs_path[64];
+	long fs_type;
+	bool pid_moved;
+	/* outcome: what stage-1 joined, by bit of the CLONE_NEW* flag (fk_joined) */
+	char joined[32][96];
 };
 
 /* How the fake delivers stage-0's mount source messages to stage-1. */
@@ -131,6 +153,7 @@ struct fk_ctx {
 		int kind; /* 0 none, 1 namespace, 2 pidfd, 3 procfs file */
 		uint32_t actual;
 		char path[64];
+		long fs_type; /* appended: fstatfs's f_type for a namespace fd; 0: nsfs */
 	} fds[1024];
 	bool eintr_send_done, eintr_recv_done; /* fk_shared.eintr_msg, per process */
 };
@@ -153,6 +176,11 @@ bool fk_rec_has(const struct fk_shared *sh, const char *line);
 
 /* fk_mask_text - the CPUs of a @size-byte mask as a list ("0-3,9"; "-" if none), as recorded. */
 void fk_mask_text(const void *mask, size_t size, char *buf, size_t cap);
+
+/* fk_joined - what stage-1 joined for CLONE_NEW* @flag (one bit): the
+ * path of the namespace fd it used, "/proc/<pid>/ns/<type>" for a
+ * setns(pidfd) (with " (moved)" when pid_moved), or "". */
+const char *fk_joined(const struct fk_shared *sh, uint32_t flag);
 
 /* fk_rec_find - byte position of the first line @line in the record, or -1. */
 long fk_rec_find(const struct fk_shared *sh, const char *line);

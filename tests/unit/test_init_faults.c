@@ -93,7 +93,8 @@ static const struct fk_ns ns_pid4242[] = {
         {NULL, 0},
 };
 
-static void build_join_pidfd(struct nsb_bootstrap *b)
+/* Every path names one process's namespaces: joined by the checked fds all the same. */
+static void build_join_one_pid(struct nsb_bootstrap *b)
 {
 	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
 		enum nsb_ns_type t = i == 0   ? NSB_NS_USER
@@ -221,19 +222,35 @@ static void build_mounts(struct nsb_bootstrap *b)
 }
 
 static const struct scenario scenarios[] = {
-        {{"create", NULL, 0, NULL, 0}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"join-pidfd", ns_pid4242, 0, NULL, 0}, build_join_pidfd, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"join-passes", ns_mixed, CL_NEWNET, NULL, 0}, build_join_passes, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"helper", NULL, 0, "uid_map gid_map", 0}, build_helper, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"plain-1.1", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
+        {{"create", NULL, 0, NULL, 0, false, false}, build_create, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"join-one-pid", ns_pid4242, 0, NULL, 0, false, false},
+         build_join_one_pid,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"join-passes", ns_mixed, CL_NEWNET, NULL, 0, false, true /* before 6.3 */},
+         build_join_passes,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"helper", NULL, 0, "uid_map gid_map", 0, true, false},
+         build_helper,
+         true,
+         NSB_DIALECT_RUNC_1_2,
+         false},
+        {{"plain-1.1", NULL, 0, NULL, 0, false, false}, build_plain, false, NSB_DIALECT_RUNC_1_1, false},
         /* the parent's exec path: init is this binary again, on its own fakes */
-        {{"exec-mode", NULL, 0, NULL, 0}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
+        {{"exec-mode", NULL, 0, NULL, 0, false, false}, build_plain, false, NSB_DIALECT_RUNC_1_2, true},
         /* the parent's cgroup and CPU affinity: see placements[] */
-        {{"affinity", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"affinity-reset", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
-        {{"affinity-2000", NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-reset", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
+        {{"affinity-2000", NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false},
         /* runc 1.1 vendored: runtime mode, mount sources, cgroup namespace in stage-2 */
-        {{"runc-1.1-mounts", NULL, 0, NULL, 0}, build_mounts, false, NSB_DIALECT_RUNC_1_1, false},
+        {{"runc-1.1-mounts", NULL, 0, NULL, 0, false, false},
+         build_mounts,
+         false,
+         NSB_DIALECT_RUNC_1_1,
+         false},
 };
 #define NSCEN (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -298,6 +315,14 @@ static unsigned char sites_failed[FK_MAX_SITES];
 
 static char command_name[] = "true";
 static char *const command[] = {command_name, NULL};
+/* The scenario of a kernel before 6.3 also names its command by path (no PATH search). */
+static char command_path[] = "/bin/true";
+static char *const command_by_path[] = {command_path, NULL};
+
+static char *const *command_of(const struct scenario *sc)
+{
+	return sc->fk.no_mfd_exec ? command_by_path : command;
+}
 
 static int list_fds(int *fds, int max);
 
@@ -359,7 +384,7 @@ static int init_child(void *arg, int initpipe, int logpipe)
 	        .initpipe = ca->initpipe_override != NULL ? ca->initpipe_override : ip,
 	        .logpipe = ca->no_logpipe ? NULL : lp,
 	        .loglevel = ca->loglevel,
-	        .argv = ca->sc->with_cmd ? command : NULL,
+	        .argv = ca->sc->with_cmd ? command_of(ca->sc) : NULL,
 	        .process_name = v != NULL ? "runc" : NULL,
 	        .stage2_returns = v != NULL,
 	        .allow_missing_rootless_euid = v != NULL,
@@ -518,15 +543,23 @@ static bool reports_call(const struct outcome *o, const char *call)
 
 static void check_exec_fds(void)
 {
-	/* what stage-2 holds when it execs: the runtime's fds plus the two pipes */
-	int want = base_nfds + 2;
+	/* what stage-2 holds when it execs: the runtime's fds, the two pipes and the trampoline */
+	int want = base_nfds + 3;
+	const int seals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	if (SH->exec_seals < 0 || (SH->exec_seals & seals) != seals || !SH->exec_image_ok ||
+	    strncmp(SH->exec_fd_link, "/memfd:nsb-exec", 15) != 0) {
+		print_error("%s: stage-2 execs fd %d (%s, seals %#x, image %s), not the sealed trampoline\n",
+		            current, SH->exec_dirfd, SH->exec_fd_link, (unsigned)SH->exec_seals,
+		            SH->exec_image_ok ? "ok" : "wrong");
+		fail();
+	}
 	if (SH->exec_nfds != want) {
 		print_error("%s: stage-2 holds %d fds at exec, want %d\n", current, SH->exec_nfds, want);
 		fail();
 	}
 	for (int i = 0; i < SH->exec_nfds; i++) {
 		int fd = SH->exec_fds[i];
-		bool pipe = fd == SH->init_fds[0] || fd == SH->init_fds[1];
+		bool pipe = fd == SH->init_fds[0] || fd == SH->init_fds[1] || fd == SH->exec_dirfd;
 		bool base = false;
 		for (int k = 0; k < base_nfds; k++)
 			base = base || base_fds[k] == fd;
@@ -588,7 +621,9 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 	 * failed (unless the kills of the cleanup were made to fail too: then
 	 * closing the init pipe releases a stage-2 nobody could kill). */
 	if (SH->exec_count > 0 && !SH->fail_cleanup) {
-		long rel = fk_rec_find(SH, "shutdown 1"), ex = fk_rec_find(SH, "execvp true");
+		char ran[64];
+		(void)snprintf(ran, sizeof(ran), "execveat %s", command_of(sc)[0]);
+		long rel = fk_rec_find(SH, "shutdown 1"), ex = fk_rec_find(SH, ran);
 		if (rel < 0 || rel > ex) {
 			print_error("%s: the command ran without the go signal\n", current);
 			fail();
@@ -638,6 +673,8 @@ static void check_outcome(const struct scenario *sc, const struct outcome *o)
 
 /* ---- success paths: what the fakes recorded -------------------------------------- */
 
+static const struct scenario *scenario_named(const char *name);
+
 static void run_clean(const struct scenario *sc, struct outcome *o)
 {
 	fk_reset(SH);
@@ -686,25 +723,99 @@ static void test_create_does_what_the_plan_says(void **state)
 	assert_rec_order("unshare 0x60020080", line);
 	assert_rec("setgroups 0"); /* root + SETGROUP */
 	assert_rec("setsid");
-	assert_rec("execvp true");
+	assert_rec("execveat true");
 	assert_false(fk_rec_has(SH, "prctl 4 0")); /* nothing joined: stays dumpable */
 	assert_string_equal(o.res.fatal, "");
 }
 
-static void test_join_all_of_one_pid_uses_one_setns_on_a_pidfd(void **state)
+static void assert_no_rec(const char *line)
+{
+	if (fk_rec_has(SH, line)) {
+		print_error("%s: '%s' in the record:\n%.*s\n", current, line, (int)SH->rec_len, SH->rec);
+		fail();
+	}
+}
+
+/* What stage-1 joined for each of ns_pid4242's types is the fd opened from its path. */
+static void assert_joined_the_checked_fds(void)
+{
+	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
+		const char *got = fk_joined(SH, ns_pid4242[i].actual);
+		if (strcmp(got, ns_pid4242[i].path) != 0) {
+			print_error("%s: joined '%s' for %s, not the fd checked\n", current, got,
+			            ns_pid4242[i].path);
+			fail();
+		}
+	}
+}
+
+static void test_join_all_of_one_pid_joins_the_checked_fds_in_passes(void **state)
 {
 	(void)state;
 	struct outcome o;
-	run_clean(&scenarios[1], &o);
+	char opath[96], oread[96];
+	run_clean(scenario_named("join-one-pid"), &o);
 	assert_rec("prctl 4 0"); /* PR_SET_DUMPABLE 0 before anything is joined */
-	assert_rec("pidfd_open 4242");
-	assert_rec("setns pidfd 0x58020000"); /* user|ipc|net|mnt at once */
-	assert_rec("setresuid 0 0 0");
-	assert_false(fk_rec_has(SH, "setns /proc/4242/ns/net"));
-	/* every path is opened and type-checked first, close-on-exec and non-blocking */
-	assert_rec("open /proc/4242/ns/net 0x80900");
-	assert_rec_order("open /proc/4242/ns/mnt 0x80900", "setns pidfd 0x58020000");
+	/* each path: O_PATH|O_CLOEXEC, then (nsfs) the real fd, close-on-exec and non-blocking */
+	for (size_t i = 0; ns_pid4242[i].path != NULL; i++) {
+		(void)snprintf(opath, sizeof(opath), "open %s 0x280000", ns_pid4242[i].path);
+		(void)snprintf(oread, sizeof(oread), "open %s 0x80900", ns_pid4242[i].path);
+		assert_rec_order(opath, oread);
+		assert_rec_order(oread, "setns /proc/4242/ns/ipc");
+	}
+	/* no pidfd: runc's passes, the user namespace after the others, then root in it */
+	assert_no_rec("pidfd_open 4242");
+	assert_null(strstr(SH->rec, "setns pidfd"));
+	assert_rec_order("setns /proc/4242/ns/ipc", "setns /proc/4242/ns/net");
+	assert_rec_order("setns /proc/4242/ns/net", "setns /proc/4242/ns/mnt");
+	assert_rec_order("setns /proc/4242/ns/mnt", "setns /proc/4242/ns/user");
+	assert_rec_order("setns /proc/4242/ns/user", "setresuid 0 0 0");
+	assert_joined_the_checked_fds();
 	assert_int_equal(o.res.fatal[0], '\0');
+}
+
+/*
+ * The attack: every path is /proc/4242/ns/<type>, and between stage-1's
+ * opens and its joins process 4242 moves to other namespaces (or exits and
+ * its pid is reused). What stage-1 joins must still be what it checked.
+ */
+static void test_join_enters_the_checked_namespaces_even_when_the_pid_moved(void **state)
+{
+	(void)state;
+	struct outcome o;
+	const struct scenario *sc = scenario_named("join-one-pid");
+	fk_reset(SH);
+	SH->pid_moved = true;
+	(void)snprintf(current, sizeof(current), "%s: pid moved", sc->fk.name);
+	run_once(sc, &o, NULL);
+	assert_true(succeeded(&o));
+	assert_joined_the_checked_fds();
+}
+
+/*
+ * A path that is not on nsfs (a FIFO, a device node, a FUSE file) is
+ * refused before it is opened for reading: only its O_PATH open happens.
+ * The fake's NS_GET_NSTYPE still calls it a net namespace, so nothing but
+ * the fstatfs check can refuse it.
+ */
+static void test_a_path_not_on_nsfs_is_refused_before_it_is_opened_for_reading(void **state)
+{
+	(void)state;
+	struct outcome o;
+	const struct scenario *sc = scenario_named("join-one-pid");
+	fk_reset(SH);
+	(void)snprintf(SH->fs_path, sizeof(SH->fs_path), "%s", "/proc/4242/ns/net");
+	SH->fs_type = 0x01021994; /* TMPFS_MAGIC: a FIFO in /tmp */
+	(void)snprintf(current, sizeof(current), "%s: net path on tmpfs", sc->fk.name);
+	run_once(sc, &o, NULL);
+	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
+	assert_non_null(strstr(o.fatal,
+	                       "join net namespace: /proc/4242/ns/net is not a namespace file: NS_NOT_NSFS"));
+	assert_rec("open /proc/4242/ns/net 0x280000");
+	assert_no_rec("open /proc/4242/ns/net 0x80900");
+	assert_no_rec("open /proc/4242/ns/mnt 0x280000"); /* refused at once: the next path is not opened */
+	assert_null(strstr(SH->rec, "setns"));
+	assert_int_equal(SH->exec_count, 0);
 }
 
 static void test_join_passes_retry_eperm_after_the_user_namespace(void **state)
@@ -734,7 +845,11 @@ static void test_helper_maps_with_an_argv_sized_to_the_map(void **state)
 	assert_string_equal(SH->helper_argv[0], want);
 	(void)snprintf(want, sizeof(want), "/usr/bin/newgidmap %d 0 1000 1", s1);
 	assert_string_equal(SH->helper_argv[1], want);
-	assert_false(fk_rec_has(SH, "setgroups 0")); /* rootless keeps its groups */
+	/* rootless: dropping the caller's groups is refused (EPERM) and the run goes on
+	 * with the caller's own; runc's stage-2 setgroups is not attempted */
+	assert_rec("setgroups 0 EPERM");
+	assert_int_equal(fk_rec_find(SH, "setgroups 0 EPERM"), fk_rec_find(SH, "setgroups 0 EPERM"));
+	assert_false(fk_rec_has(SH, "setgroups 0"));
 }
 
 static void test_helper_killed_by_a_signal_is_a_failure(void **state)
@@ -789,7 +904,7 @@ static void test_wrong_type_and_non_namespace_paths_fail_before_any_setns(void *
 	assert_int_equal(o.rc, NSB_ERR_STAGE_FAILED);
 	assert_non_null(strstr(o.fatal,
 	                       "/proc/4242/ns/ipc is a namespace of type uts (0x4000000): NS_TYPE_MISMATCH"));
-	assert_false(fk_rec_has(SH, "setns pidfd 0x58020000"));
+	assert_null(strstr(SH->rec, "setns"));
 	assert_int_equal(SH->exec_count, 0);
 
 	sc.fk.ns = notns;
@@ -965,7 +1080,8 @@ static void test_bad_mount_fds_are_fatal_before_any_stage(void **state)
 /* A scenario with build_plain and a command, named for its placement. */
 static struct scenario placed(const char *name)
 {
-	struct scenario sc = {{name, NULL, 0, NULL, 0}, build_plain, true, NSB_DIALECT_RUNC_1_2, false};
+	struct scenario sc = {
+	        {name, NULL, 0, NULL, 0, false, false}, build_plain, true, NSB_DIALECT_RUNC_1_2, false};
 	return sc;
 }
 
@@ -997,7 +1113,7 @@ static void test_affinity_and_cgroup_follow_runcs_order(void **state)
 	assert_rec_order("open " TEST_CGROUP "/cgroup.procs", move);
 	assert_rec_order(move, final);
 	assert_rec_order(final, "shutdown 1");
-	assert_rec_order("shutdown 1", "execvp true");
+	assert_rec_order("shutdown 1", "execveat true");
 }
 
 static void test_unset_affinity_resets_stage2_to_all_cpus_after_the_move(void **state)
@@ -1355,8 +1471,10 @@ static void test_loglevel_filters_lines_but_not_fatal_at_1(void **state)
 /* main's --init-child: init as the parent execs it, on fakes of its own. */
 static int init_child_main(char **argv)
 {
-	static const struct fk_scenario none = {"exec-mode child", NULL, 0, NULL, 0};
-	char *const cmd[] = {argv[0], NULL};
+	static const struct fk_scenario none = {"exec-mode child", NULL, 0, NULL, 0, false, false};
+	char true_[] = "true";
+	char *const cmd[] = {true_, NULL};
+	(void)argv;
 	struct fk_ctx cx;
 	struct nsb_sys sys;
 	SH = fk_shared_new();
@@ -1378,7 +1496,9 @@ int main(int argc, char **argv)
 		return init_child_main(argv);
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_create_does_what_the_plan_says),
-	        cmocka_unit_test(test_join_all_of_one_pid_uses_one_setns_on_a_pidfd),
+	        cmocka_unit_test(test_join_all_of_one_pid_joins_the_checked_fds_in_passes),
+	        cmocka_unit_test(test_join_enters_the_checked_namespaces_even_when_the_pid_moved),
+	        cmocka_unit_test(test_a_path_not_on_nsfs_is_refused_before_it_is_opened_for_reading),
 	        cmocka_unit_test(test_join_passes_retry_eperm_after_the_user_namespace),
 	        cmocka_unit_test(test_helper_maps_with_an_argv_sized_to_the_map),
 	        cmocka_unit_test(test_helper_killed_by_a_signal_is_a_failure),

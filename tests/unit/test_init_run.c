@@ -20,7 +20,10 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +47,11 @@ struct wrap_shared {
 	bool eintr_helper_wait; /* the first waitpid for the id map helper fails EINTR */
 	bool einval_nstype;     /* ioctl(NS_GET_NSTYPE) fails EINVAL */
 	bool fail_dumpable_on;  /* prctl(PR_SET_DUMPABLE, 1) fails EIO */
-	int eintr_reads;        /* outcome: EINTRs handed out */
+	bool fake_release;      /* stage-2's release reads get release[0..release_len), then EOF */
+	char release[64];
+	size_t release_len;
+	bool release_hup; /* stage-2's liveness poll sees POLLHUP: the runtime's end is closed */
+	int eintr_reads;  /* outcome: EINTRs handed out */
 	int eintr_writes;
 	int zero_writes;
 	int helper_wait_eintrs;
@@ -60,6 +67,7 @@ struct wrap {
 	const struct nsb_site *last;
 	pid_t read_eintr_pid, write_eintr_pid; /* the process that already had its EINTR */
 	bool zero_done, wait_done;
+	size_t release_at; /* stage-2: bytes of WS->release handed out */
 };
 
 static struct wrap W; /* per process: copied into every stage */
@@ -76,9 +84,18 @@ static void w_site(void *ctx, const struct nsb_site *site)
 	w->fk.site(ctx, site);
 }
 
+static pid_t w_read_release(struct wrap *w, void *buf, size_t count);
+
 static ssize_t w_read(void *ctx, int fd, void *buf, size_t count)
 {
 	struct wrap *w = ctx;
+	if (WS->fake_release && last_is(w, "init_stage2.c", "read")) {
+		/* what the runtime really sent is consumed, and replaced */
+		char sink[64];
+		while (w->fk.read(ctx, fd, sink, sizeof(sink)) > 0)
+			;
+		return w_read_release(w, buf, count);
+	}
 	if (WS->eintr_sync && last_is(w, "init_run.c", "read") && w->read_eintr_pid != getpid()) {
 		w->read_eintr_pid = getpid();
 		__atomic_fetch_add(&WS->eintr_reads, 1, __ATOMIC_SEQ_CST);
@@ -103,6 +120,25 @@ static ssize_t w_write(void *ctx, int fd, const void *buf, size_t count)
 		return 0;
 	}
 	return w->fk.write(ctx, fd, buf, count);
+}
+
+static pid_t w_read_release(struct wrap *w, void *buf, size_t count)
+{
+	size_t n = WS->release_len - w->release_at < count ? WS->release_len - w->release_at : count;
+	memcpy(buf, WS->release + w->release_at, n);
+	w->release_at += n;
+	return (pid_t)n;
+}
+
+static int w_poll(void *ctx, struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct wrap *w = ctx;
+	int n = w->fk.poll(ctx, fds, nfds, timeout);
+	if (WS->release_hup && last_is(w, "init_stage2.c", "poll") && n >= 0) {
+		fds[0].revents |= POLLHUP;
+		return 1;
+	}
+	return n;
 }
 
 static pid_t w_waitpid(void *ctx, pid_t pid, int *status, int options)
@@ -147,10 +183,11 @@ struct run {
 	const char *loglevel; /* NULL: unset */
 	bool no_logpipe;
 	uint32_t max_len; /* init's cap on the bootstrap; 0: default */
+	const char *cmd;  /* the command; NULL: "true" */
 };
 
 static char command_name[] = "true";
-static char *const command[] = {command_name, NULL};
+static char *cmd[] = {command_name, NULL}; /* per process: struct run's cmd replaces [0] */
 
 static int init_child(void *arg, int initpipe, int logpipe)
 {
@@ -167,6 +204,9 @@ static int init_child(void *arg, int initpipe, int logpipe)
 	sys.waitpid = w_waitpid;
 	sys.ioctl = w_ioctl;
 	sys.prctl = w_prctl;
+	sys.poll = w_poll;
+	if (r->cmd != NULL)
+		cmd[0] = (char *)(uintptr_t)r->cmd;
 	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
 	(void)snprintf(lp, sizeof(lp), "%d", logpipe);
 	struct nsb_init_config cfg = {
@@ -176,7 +216,7 @@ static int init_child(void *arg, int initpipe, int logpipe)
 	        .initpipe = ip,
 	        .logpipe = r->no_logpipe ? NULL : lp,
 	        .loglevel = r->loglevel,
-	        .argv = command,
+	        .argv = cmd,
 	};
 	return nsb_init_run(&cfg);
 }
@@ -647,6 +687,113 @@ static void test_namespace_of_a_type_without_a_name_is_reported_unknown(void **s
 	assert_null(strstr(SH->rec, "setns"));
 }
 
+/* ---- stage-2: the release and the exec ---------------------------------------------- */
+
+static void build_plain_run(struct nsb_bootstrap *b)
+{
+	(void)b;
+}
+
+/* Stage-2 reads @bytes as the runtime's release: anything but the whole token runs nothing. */
+static void assert_release_refused(const char *bytes, size_t len, const char *why)
+{
+	const struct run r = {.fk = {.name = "release"}, .build = build_plain_run, .loglevel = "5"};
+	reset();
+	WS->fake_release = true;
+	memcpy(WS->release, bytes, len);
+	WS->release_len = len;
+	const struct outcome *o = run(&r);
+	assert_int_equal(SH->exec_count, 0);
+	assert_true(WIFEXITED(o->res.stage2_status) && WEXITSTATUS(o->res.stage2_status) == 1);
+	if (strstr(o->fatal, why) == NULL || strstr(o->fatal, "NOT_RELEASED") == NULL)
+		fail_msg("no FATAL NOT_RELEASED with '%s' in:\n%s", why, o->fatal);
+	assert_false(fk_rec_has(SH, "memfd_create nsb-exec"));
+}
+
+static void test_eof_alone_does_not_release_stage2(void **state)
+{
+	(void)state;
+	assert_release_refused("", 0, "0 bytes before the end of the init pipe");
+}
+
+static void test_part_of_the_release_token_does_not_release_stage2(void **state)
+{
+	(void)state;
+	assert_release_refused(NSB_RELEASE_TOKEN, NSB_RELEASE_TOKEN_LEN - 1, "14 bytes before the end");
+}
+
+static void test_release_token_with_bytes_after_it_does_not_release_stage2(void **state)
+{
+	(void)state;
+	assert_release_refused(NSB_RELEASE_TOKEN "x", NSB_RELEASE_TOKEN_LEN + 1, "16 bytes before the end");
+	/* and a long stream is counted, not stored */
+	char many[64];
+	memset(many, 'r', sizeof(many));
+	assert_release_refused(many, sizeof(many), "64 bytes before the end");
+}
+
+static void test_other_bytes_of_the_tokens_length_do_not_release_stage2(void **state)
+{
+	(void)state;
+	assert_release_refused("nsboot:releasE\n", NSB_RELEASE_TOKEN_LEN, "15 bytes before the end");
+}
+
+static void test_release_from_a_runtime_that_is_gone_runs_nothing(void **state)
+{
+	(void)state;
+	const struct run r = {.fk = {.name = "gone"}, .build = build_plain_run, .loglevel = "5"};
+	reset();
+	WS->release_hup = true;
+	const struct outcome *o = run(&r);
+	assert_int_equal(SH->exec_count, 0);
+	if (strstr(o->fatal, "released stage-2 but is gone") == NULL)
+		fail_msg("no FATAL about the gone runtime in:\n%s", o->fatal);
+}
+
+static void test_command_runs_through_the_sealed_trampoline_by_fd(void **state)
+{
+	(void)state;
+	const struct run r = {.fk = {.name = "tramp"}, .build = build_plain_run, .loglevel = "5"};
+	reset();
+	const struct outcome *o = run(&r);
+	assert_succeeded(o);
+	assert_rec("memfd_create nsb-exec");
+	assert_string_equal(SH->exec_argv[0], "nsb-exec");
+	size_t n = strlen(SH->exec_argv[1]);
+	assert_true(SH->exec_argv[1][0] == '/' && n > 5 && strcmp(SH->exec_argv[1] + n - 5, "/true") == 0);
+	assert_string_equal(SH->exec_argv[2], "true");
+	assert_string_equal(SH->exec_argv[3], "");
+	assert_true(SH->exec_image_ok);
+	assert_int_equal(SH->exec_seals & (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE),
+	                 F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+}
+
+static void test_command_not_found_is_127_before_any_trampoline(void **state)
+{
+	(void)state;
+	const struct run r = {.fk = {.name = "enoent"},
+	                      .build = build_plain_run,
+	                      .loglevel = "5",
+	                      .cmd = "nsb-no-such-command"};
+	reset();
+	const struct outcome *o = run(&r);
+	assert_int_equal(SH->exec_count, 0);
+	assert_true(WIFEXITED(o->res.stage2_status) && WEXITSTATUS(o->res.stage2_status) == 127);
+	if (strstr(o->fatal, "exec nsb-no-such-command") == NULL)
+		fail_msg("no FATAL naming the command in:\n%s", o->fatal);
+	assert_false(fk_rec_has(SH, "memfd_create nsb-exec"));
+	/* a path is checked as it is: missing is 127, not executable 126 */
+	const struct run r2 = {.fk = {.name = "missing"}, .build = build_plain_run, .cmd = "/nsb/no/such"};
+	reset();
+	o = run(&r2);
+	assert_true(WIFEXITED(o->res.stage2_status) && WEXITSTATUS(o->res.stage2_status) == 127);
+	const struct run r3 = {.fk = {.name = "noexec"}, .build = build_plain_run, .cmd = "/etc/passwd"};
+	reset();
+	o = run(&r3);
+	assert_int_equal(SH->exec_count, 0);
+	assert_true(WIFEXITED(o->res.stage2_status) && WEXITSTATUS(o->res.stage2_status) == 126);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +815,13 @@ int main(void)
 	        cmocka_unit_test(test_join_in_passes_without_a_user_namespace),
 	        cmocka_unit_test(test_nstype_einval_means_not_a_namespace_file),
 	        cmocka_unit_test(test_namespace_of_a_type_without_a_name_is_reported_unknown),
+	        cmocka_unit_test(test_eof_alone_does_not_release_stage2),
+	        cmocka_unit_test(test_part_of_the_release_token_does_not_release_stage2),
+	        cmocka_unit_test(test_release_token_with_bytes_after_it_does_not_release_stage2),
+	        cmocka_unit_test(test_other_bytes_of_the_tokens_length_do_not_release_stage2),
+	        cmocka_unit_test(test_release_from_a_runtime_that_is_gone_runs_nothing),
+	        cmocka_unit_test(test_command_runs_through_the_sealed_trampoline_by_fd),
+	        cmocka_unit_test(test_command_not_found_is_127_before_any_trampoline),
 	};
 	SH = fk_shared_new();
 	WS = mmap(NULL, sizeof(*WS), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

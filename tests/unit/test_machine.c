@@ -152,8 +152,8 @@ static void check_script(const struct nsb_plan *plan, enum nsb_script_id id, con
 }
 
 static const struct want plain_init[] = {
-        RECV(P, GRANDCHILD),   OP(SETSID),        OP(SETUID_ROOT),    OP(SETGID_ROOT),
-        SEND(P, CHILD_FINISH), OP(AWAIT_RELEASE), OP(CLOSE_INTERNAL), OP(EXEC),
+        RECV(P, GRANDCHILD),   OP(SETSID),         OP(SETUID_ROOT),   OP(SETGID_ROOT),
+        SEND(P, CHILD_FINISH), OP(CLOSE_INTERNAL), OP(AWAIT_RELEASE), OP(EXEC),
 };
 
 /* ---- plan shapes --------------------------------------------------------- */
@@ -167,7 +167,7 @@ static void test_plan_run_default_unshares_in_stage1_without_user_exchange(void 
 	boot(&b, flags);
 	plan_ok(&b, &plan);
 
-	const struct want setup[] = {OP(SOCKETPAIRS)};
+	const struct want setup[] = {OP(DROP_GROUPS), OP(SOCKETPAIRS)};
 	const struct want parent[] = {
 	        OP(SPAWN_CHILD),
 	        PARENT_PIDS_AND_FINISH,
@@ -209,7 +209,7 @@ static void test_plan_userns_maps_between_user_unshare_and_the_rest(void **state
 	const struct want init[] = {
 	        RECV(P, GRANDCHILD), OP(SETSID),          OP(SETUID_ROOT),
 	        OP(SETGID_ROOT),     OP(SETGROUPS_EMPTY), SEND(P, CHILD_FINISH),
-	        OP(AWAIT_RELEASE),   OP(CLOSE_INTERNAL),  OP(EXEC),
+	        OP(CLOSE_INTERNAL),  OP(AWAIT_RELEASE),   OP(EXEC),
 	};
 	assert_script(&plan, NSB_SCRIPT_PARENT, parent);
 	assert_script(&plan, NSB_SCRIPT_CHILD, child);
@@ -262,7 +262,7 @@ static void test_plan_join_makes_setup_non_dumpable_and_joins_first(void **state
 	add_join(&b, NSB_NS_NET, "/proc/42/ns/net");
 	add_join(&b, NSB_NS_MNT, "/proc/42/ns/mnt");
 	plan_ok(&b, &plan);
-	const struct want setup[] = {OPA(DUMPABLE, 0), OP(SOCKETPAIRS)};
+	const struct want setup[] = {OPA(DUMPABLE, 0), OP(DROP_GROUPS), OP(SOCKETPAIRS)};
 	const struct want child[] = {
 	        OP(JOIN),
 	        CHILD_SPAWN_AND_REPORT,
@@ -341,7 +341,7 @@ static void test_plan_oom_is_written_first_while_dumpable(void **state)
 	b.oom_score_adj = -17;
 	NSB_SET(&b, NSB_F_OOM_SCORE_ADJ);
 	plan_ok(&b, &plan);
-	const struct want setup[] = {OP(OOM_SCORE_ADJ), OPA(DUMPABLE, 0), OP(SOCKETPAIRS)};
+	const struct want setup[] = {OP(OOM_SCORE_ADJ), OPA(DUMPABLE, 0), OP(DROP_GROUPS), OP(SOCKETPAIRS)};
 	assert_script(&plan, NSB_SCRIPT_SETUP, setup);
 	assert_true(plan.has_oom);
 	assert_int_equal(plan.oom_score_adj, -17);
@@ -527,8 +527,8 @@ static void test_plan_runc_1_1_unshares_cgroup_in_stage2_after_setgroups(void **
 	        RECV(P, GRANDCHILD),   OP(SETSID),
 	        OP(SETUID_ROOT),       OP(SETGID_ROOT),
 	        OP(SETGROUPS_EMPTY),   OPA(UNSHARE, CL_NEWCGROUP),
-	        SEND(P, CHILD_FINISH), OP(AWAIT_RELEASE),
-	        OP(CLOSE_INTERNAL),    OP(EXEC),
+	        SEND(P, CHILD_FINISH), OP(CLOSE_INTERNAL),
+	        OP(AWAIT_RELEASE),     OP(EXEC),
 	};
 	assert_script(&plan, NSB_SCRIPT_INIT, init);
 	/* stage-1 unshares the rest without it */
@@ -569,9 +569,11 @@ static void test_plan_runtime_mode_returns_from_stage2_after_child_finish(void *
 	        OP(RETURN),
 	};
 	assert_script(&plan, NSB_SCRIPT_INIT, init);
-	/* the other scripts do not change */
+	/* setup leaves the groups to the runtime; stage-0's and stage-1's scripts do not change */
+	const struct want setup[] = {OP(SOCKETPAIRS)};
+	assert_script(&plan, NSB_SCRIPT_SETUP, setup);
 	plan_ok(&b, &plain);
-	for (int id = NSB_SCRIPT_SETUP; id < NSB_SCRIPT_INIT; id++)
+	for (int id = NSB_SCRIPT_PARENT; id < NSB_SCRIPT_INIT; id++)
 		assert_memory_equal(&plan.scripts[id], &plain.scripts[id], sizeof(plain.scripts[id]));
 	/* NULL options are the defaults */
 	assert_nsb_ok(nsb_plan_build_opts(&b, NULL, &plan, &e), e);

@@ -93,6 +93,30 @@ bool cli_parse_u32(const char *s, uint32_t *out);
  */
 void cli_put_escaped(FILE *f, const char *p, size_t len, bool quoted);
 
+/* cli_put_escaped_line - @head as it is, then @text through cli_put_escaped, then '\n'. */
+void cli_put_escaped_line(FILE *f, const char *head, const char *text);
+
+/* ---- startup.c: the process state every command starts from -------------- */
+
+/*
+ * cli_startup - main's first call, before any fd is opened: each of fds 0, 1
+ * and 2 that is closed becomes /dev/null (O_RDWR, inherited by the command);
+ * SIGPIPE is ignored (a write to a closed pipe fails with EPIPE) after its
+ * inherited disposition is saved; SIGCHLD is set to its default action (an
+ * inherited SIG_IGN makes the kernel reap our children). 0 or an errno value.
+ */
+int cli_startup(void);
+
+/*
+ * cli_restore_for_cmd - in the process that goes on to exec the command
+ * (the init, before nsb_init_run): SIGPIPE back to what nsboot inherited.
+ * SIGCHLD stays at its default action. 0 or an errno value.
+ */
+int cli_restore_for_cmd(void);
+
+/* cli_drop_runtime_env - remove every _LIBCONTAINER_* variable from environ, in place. */
+void cli_drop_runtime_env(void);
+
 /* ---- report.c: naming errors and attributes ------------------------------ */
 
 /* cli_attr_name - "NS_PATHS" etc. for a wire type in @dialect; NULL if unknown. */
@@ -109,9 +133,10 @@ bool cli_err_is_system(enum nsb_err code);
 
 /*
  * cli_print_decode_error - one readable line on stderr:
- * "nsboot decode: SRC: NAME at offset N, attribute ATTR (T), payload position P: description".
+ * "nsboot CMD: SRC: NAME at offset N, attribute ATTR (T), payload position P: description".
  */
-void cli_print_decode_error(const char *src, const struct nsb_error *err, enum nsb_dialect dialect);
+void cli_print_decode_error(const char *cmd, const char *src, const struct nsb_error *err,
+                            enum nsb_dialect dialect);
 
 /* ---- json.c: cJSON helpers ---------------------------------------------- */
 

@@ -136,7 +136,7 @@ int cli_cmd_decode(int argc, char **argv)
 		err.code = code;
 		status = cli_err_is_system(code) ? CLI_EXIT_USAGE : CLI_EXIT_INVALID;
 		if (!a.json) {
-			cli_print_decode_error(src, &err, a.opts.dialect);
+			cli_print_decode_error("decode", src, &err, a.opts.dialect);
 		} else if (!cli_decode_print_json_error(&err)) {
 			status = cli_sys_error("decode", "JSON output", ENOMEM);
 		}

@@ -2,7 +2,7 @@
 /*
  * cmd_exec.c - `nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]
  * [--cgroup DIR] [--cpu-affinity-initial L] [--cpu-affinity-final L] [--process F]
- * [--timeout S] [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
+ * [--log-level L] -- CMD [ARGS...]`: run CMD in other namespaces through
  * nsboot's init, driven as runc's Go parent drives `runc init`
  * (nsb_parent_run). The init runs in the forked child itself, without
  * re-executing nsboot: that exec was 0.7 ms of a 2.7 ms join (bench/).
@@ -11,21 +11,36 @@
  * ours is joined, as `nsenter -t PID -a` does. The cgroup and CPU affinity
  * options are runc's exec placement (exec_place.h, parent.h).
  *
- * Until stage-2 is released, --timeout bounds the setup and SIGINT, SIGTERM
- * and SIGHUP cancel it (nsb_parent_config.cancel): every stage is killed
- * and the exit is 125. After the release they are forwarded to CMD.
- *
  * Exit status: CMD's own; 128+N when CMD was killed by signal N; 126/127 when
  * it could not be run / was not found; 125 when nsboot failed before CMD ran;
  * 2 for a usage error.
+ *
+ * Hardening against a hostile container (its processes may share our pid
+ * namespace, and everything init reports may carry their bytes):
+ *  - this process is non-dumpable from its start: it holds the host binary
+ *    as its exe and host fds, and a process without CAP_SYS_PTRACE cannot
+ *    open /proc/<our pid>/exe or /proc/<our pid>/fd/N;
+ *  - with --target, a pidfd of PID is taken before /proc/PID/ns is read;
+ *    if PID has exited by the time stage-2 is to be released, the pid may
+ *    name another process whose namespaces were joined: CMD is not run;
+ *  - every text from init (log lines, FATAL lines) or from the bootstrap
+ *    (what the parent was doing) is printed with cli_put_escaped, as decode
+ *    prints message bytes;
+ *  - a --bootstrap file is decoded first and refused as decode refuses it.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,13 +52,12 @@
 
 #define EXEC_EXIT_FAILED 125
 
-extern char **environ;
-
 static const char exec_help[] =
         "Usage: nsboot exec [--target PID] [--ns TYPE:PATH]... [--oom-score-adj N]\n"
         "                   [--cgroup DIR] [--cpu-affinity-initial LIST]\n"
         "                   [--cpu-affinity-final LIST] [--process FILE]\n"
-        "                   [--bootstrap FILE] [--timeout SECONDS] [--log-level LEVEL]\n"
+        "                   [--bootstrap FILE] [--preserve-fds N] [--timeout SECONDS]\n"
+        "                   [--log-level LEVEL]\n"
         "                   -- CMD [ARGS...]\n"
         "\n"
         "Run CMD in the namespaces of another process, through nsboot's init (as 'nsboot\n"
@@ -54,6 +68,11 @@ static const char exec_help[] =
         "  --ns TYPE:PATH      join the namespace at PATH (TYPE: user ipc uts net pid mnt\n"
         "                      cgroup time); overrides --target for that type\n"
         "  --oom-score-adj N   set the oom_score_adj of CMD, -1000..1000\n"
+        "  --timeout SECONDS   give up (exit 125) when CMD has not been started after\n"
+        "                      SECONDS (1..86400); SIGINT, SIGTERM or SIGHUP before CMD\n"
+        "                      starts give up the same way, after it are passed to CMD\n"
+        "  --preserve-fds N    pass fds 3 .. 3+N-1 on to CMD (default 0: CMD gets fds 0, 1\n"
+        "                      and 2 only, whatever else the caller holds open)\n"
         "  --cgroup DIR        move CMD into the cgroup DIR (v1 or v2) before it runs; with\n"
         "                      no affinity option its CPU affinity is then reset to all\n"
         "                      the CPUs DIR allows\n"
@@ -66,15 +85,24 @@ static const char exec_help[] =
         "  --bootstrap FILE    send the message in FILE as it is (e.g. from 'nsboot encode')\n"
         "                      instead of building one; not with --target, --ns or\n"
         "                      --oom-score-adj\n"
-        "  --timeout SECONDS   give up (exit 125) when CMD is not released within SECONDS\n"
-        "                      (the setup only: CMD itself runs as long as it runs)\n"
         "  --log-level LEVEL   show init's log lines up to LEVEL (panic fatal error warning\n"
         "                      info debug trace; default warning); FATAL ones always\n"
         "  -h, --help          print this help\n"
         "\n"
+        "With --target, PID is pinned (pidfd) before its namespaces are read; if it has\n"
+        "exited when CMD is to be released, its pid may name another process, so CMD is\n"
+        "not run (exit 125). A --bootstrap FILE must be one valid message, as 'nsboot\n"
+        "decode' checks it (nothing after it); else nothing starts (exit 125). Text from\n"
+        "init and from the bootstrap is printed with bytes outside printable ASCII as\n"
+        "\\xNN. nsboot exec is not dumpable while it runs.\n"
+        "\n"
+        "CMD gets fds 0-2 (any that nsboot was started without is /dev/null), no\n"
+        "_LIBCONTAINER_* variable, SIGPIPE as nsboot was started with it (ignored or\n"
+        "default) and SIGCHLD at its default action even if nsboot was started with it\n"
+        "ignored. nsboot itself never dies of SIGPIPE.\n"
+        "\n"
         "Exit status: CMD's; 128+N if CMD was killed by signal N; 126 CMD could not be\n"
-        "run; 127 CMD not found; 125 nsboot failed before CMD ran (also: --timeout\n"
-        "expired, or SIGINT/SIGTERM/SIGHUP before CMD was released); 2 usage error.\n";
+        "run; 127 CMD not found; 125 nsboot failed before CMD ran; 2 usage error.\n";
 
 enum {
 	OPT_TARGET = 256,
@@ -86,6 +114,7 @@ enum {
 	OPT_CPU_INITIAL,
 	OPT_CPU_FINAL,
 	OPT_PROCESS,
+	OPT_PRESERVE_FDS,
 	OPT_TIMEOUT
 };
 
@@ -99,6 +128,7 @@ static const struct option exec_options[] = {
         {"cpu-affinity-initial", required_argument, NULL, OPT_CPU_INITIAL},
         {"cpu-affinity-final", required_argument, NULL, OPT_CPU_FINAL},
         {"process", required_argument, NULL, OPT_PROCESS},
+        {"preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -114,31 +144,49 @@ struct exec_args {
 	char **cmd;
 	char target_paths[NSB_NS_COUNT][48];
 	struct exec_place place; /* --cgroup, --cpu-affinity-*, --process */
-	int timeout_ms;          /* --timeout; 0: none */
+	uint32_t preserve_fds;   /* --preserve-fds */
+	uint32_t timeout_s;      /* --timeout, 0: none */
+	int target_pidfd;        /* --target's pidfd, -1 without --target */
+	bool reported;           /* a refusal was printed already */
 };
 
 /* The signal handler's only state: where to forward signals once stage-2 runs. */
 static volatile sig_atomic_t forward_pid;
 
-/* Before the release: the signal that canceled the setup (nsb_parent_config.cancel). */
-static volatile sig_atomic_t cancel_sig;
+/*
+ * Until the release, SIGINT, SIGTERM and SIGHUP mean "give up": the handler
+ * only sets the flag nsb_parent_run polls (no SA_RESTART, so its wait is
+ * interrupted), and nsb_parent_run kills and reaps every stage. The init
+ * child gets the caller's dispositions back (cancel_restore).
+ */
+static volatile sig_atomic_t cancel_flag;
+static const int cancel_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction cancel_saved[3];
 
-static void cancel_signal(int sig)
+static void cancel_setup(int sig)
 {
-	cancel_sig = sig;
+	(void)sig;
+	cancel_flag = 1;
 }
 
-/* SIGINT, SIGTERM and SIGHUP cancel the setup until on_ready forwards them. */
-static int catch_cancel(void)
+static int cancel_install(void)
 {
-	static const int cancels[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = cancel_signal; /* no SA_RESTART: a wait returns EINTR at once */
-	for (size_t i = 0; i < sizeof(cancels) / sizeof(cancels[0]); i++) {
-		if (sigaction(cancels[i], &sa, NULL) < 0)
-			return -1;
+	sa.sa_handler = cancel_setup;
+	for (size_t i = 0; i < 3; i++) {
+		if (sigaction(cancel_signals[i], &sa, &cancel_saved[i]) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+static int cancel_restore(void)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (sigaction(cancel_signals[i], &cancel_saved[i], NULL) < 0)
+			return errno;
 	}
 	return 0;
 }
@@ -183,6 +231,18 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 			if (!cli_parse_u32(optarg, &a->target) || a->target == 0 || a->target > INT32_MAX)
 				return cli_usage("exec", "--target needs a pid, not '%s'", optarg);
 			break;
+		case OPT_TIMEOUT:
+			if (!cli_parse_u32(optarg, &a->timeout_s) || a->timeout_s == 0 ||
+			    a->timeout_s > 86400)
+				return cli_usage("exec", "--timeout needs seconds from 1 to 86400, not '%s'",
+				                 optarg);
+			break;
+		case OPT_PRESERVE_FDS:
+			if (!cli_parse_u32(optarg, &a->preserve_fds) || a->preserve_fds > 65536)
+				return cli_usage("exec",
+				                 "--preserve-fds needs a count from 0 to 65536, not '%s'",
+				                 optarg);
+			break;
 		case OPT_NS:
 			if ((rc = parse_ns(a, optarg)) != -1)
 				return rc;
@@ -209,15 +269,6 @@ static int parse_args(int argc, char **argv, struct exec_args *a)
 		case OPT_PROCESS:
 			a->place.process = optarg;
 			break;
-		case OPT_TIMEOUT: {
-			uint32_t secs = 0;
-			if (!cli_parse_u32(optarg, &secs) || secs == 0 || secs > INT32_MAX / 1000)
-				return cli_usage("exec",
-				                 "--timeout needs whole seconds from 1 to %d, not '%s'",
-				                 INT32_MAX / 1000, optarg);
-			a->timeout_ms = (int)secs * 1000;
-			break;
-		}
 		case OPT_LOG_LEVEL:
 			if (!nsb_log_level_from_name(optarg, strlen(optarg), &a->log_level))
 				return cli_usage("exec", "unknown log level '%s'", optarg);
@@ -299,24 +350,60 @@ static int build_paths(struct exec_args *a)
 	return 0;
 }
 
+/* Init's texts carry bytes from the bootstrap and the container: escaped, as decode prints them. */
 static void on_log(void *ctx, int level, const char *msg)
 {
 	const struct exec_args *a = ctx;
+	char head[32];
 
-	if (level == NSB_LOG_FATAL || level == NSB_LOG_PANIC)
-		(void)fprintf(stderr, "nsboot exec: %s\n", msg);
-	else if (level < 0)
-		(void)fprintf(stderr, "nsboot exec: malformed log line from init: %s\n", msg);
-	else if (level <= a->log_level)
-		(void)fprintf(stderr, "%s: %s\n", nsb_log_level_name(level), msg);
+	if (level == NSB_LOG_FATAL || level == NSB_LOG_PANIC) {
+		cli_put_escaped_line(stderr, "nsboot exec: ", msg);
+	} else if (level < 0) {
+		cli_put_escaped_line(stderr, "nsboot exec: malformed log line from init: ", msg);
+	} else if (level <= a->log_level) {
+		(void)snprintf(head, sizeof(head), "%s: ", nsb_log_level_name(level));
+		cli_put_escaped_line(stderr, head, msg);
+	}
+}
+
+/*
+ * Is --target's process still the one whose namespaces were read? Its
+ * pidfd was taken before any /proc/PID/ns read: while it has not exited,
+ * PID cannot have been reused. Once it has, PID may name another process,
+ * and the paths stage-1 opened may have been that one's. 0: still alive.
+ */
+static int check_target(struct exec_args *a)
+{
+	struct pollfd pfd = {a->target_pidfd, POLLIN, 0};
+	int n;
+
+	if (a->target_pidfd < 0)
+		return 0;
+	do {
+		n = poll(&pfd, 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	a->reported = true;
+	if (n < 0 || (pfd.revents & POLLNVAL) != 0)
+		(void)fprintf(stderr, "nsboot exec: --target %u: cannot check that it is alive: %s\n",
+		              a->target, n < 0 ? strerror(errno) : "invalid pidfd");
+	else
+		(void)fprintf(stderr,
+		              "nsboot exec: --target %u exited while its namespaces were being joined: "
+		              "its pid may now name another process; CMD was not run\n",
+		              a->target);
+	return -1;
 }
 
 static int on_ready(void *ctx, const struct nsb_parent_result *res)
 {
 	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa;
-	(void)ctx;
 
+	/* last, right before the release: nothing after this depends on the target */
+	if (check_target(ctx) != 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward_signal;
 	sa.sa_flags = SA_RESTART;
@@ -362,18 +449,38 @@ static unsigned char *encode(struct exec_args *a, size_t *size)
 	return msg;
 }
 
-/* Drop every _LIBCONTAINER_* variable: they are the runtime's, not CMD's.
- * In place, as unsetenv does: this process is a fork of ours, alone. */
-static void drop_runtime_env(void)
+/*
+ * Only stdio and --preserve-fds reach CMD: every other fd the caller left
+ * open (a host directory, a socket, a terminal other than stdio) would be a
+ * way out of the container for whatever runs in it (the CVE-2024-21626
+ * class: a host directory fd in a container reaches the host's tree). They
+ * are made close-on-exec here, in the forked init child, so nsboot exec
+ * itself keeps them untouched.
+ */
+static int close_extra_fds_on_exec(unsigned int first)
 {
-	static const char prefix[] = "_LIBCONTAINER_";
-	size_t keep = 0;
-
-	for (size_t i = 0; environ[i] != NULL; i++) {
-		if (strncmp(environ[i], prefix, sizeof(prefix) - 1) != 0)
-			environ[keep++] = environ[i];
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL)
+		return errno;
+	/* before Linux 5.11: one by one, from /proc/self/fd */
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	if (d == NULL)
+		return errno;
+	while ((de = readdir(d)) != NULL) {
+		unsigned int fd = 0;
+		if (!cli_parse_u32(de->d_name, &fd) || fd < first || (int)fd == dirfd(d))
+			continue;
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags < 0 || fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+			int e = errno;
+			(void)closedir(d);
+			return e;
+		}
 	}
-	environ[keep] = NULL;
+	(void)closedir(d);
+	return 0;
 }
 
 /*
@@ -387,7 +494,21 @@ static int run_init(void *arg, int initpipe, int logpipe)
 	char ip[16], lp[16], ll[16];
 	struct nsb_init_config cfg;
 
-	drop_runtime_env();
+	/* the runtime's variables are not CMD's; SIGPIPE as nsboot found it */
+	cli_drop_runtime_env();
+	int e = cli_restore_for_cmd();
+	if (e != 0) {
+		(void)cli_sys_error("exec", "restore SIGPIPE for the command", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
+	if ((e = cancel_restore()) != 0) {
+		(void)cli_sys_error("exec", "restore the caller's signal dispositions", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
+	if ((e = close_extra_fds_on_exec(3u + a->preserve_fds)) != 0) {
+		(void)cli_sys_error("exec", "keep the caller's other fds from the command", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
 	(void)snprintf(ip, sizeof(ip), "%d", initpipe);
 	(void)snprintf(lp, sizeof(lp), "%d", logpipe);
 	/* FATAL lines must come even at --log-level panic: they are the error */
@@ -401,21 +522,44 @@ static int run_init(void *arg, int initpipe, int logpipe)
 	return nsb_init_run(&cfg);
 }
 
+/*
+ * --bootstrap FILE, read and checked as `nsboot decode FILE` reads and
+ * checks it (same cap, dialect and rules: nothing before or after the one
+ * message), so nothing starts on a message decode refuses. malloc'd; NULL
+ * after reporting why not.
+ */
+static unsigned char *read_bootstrap(struct exec_args *a, size_t *size)
+{
+	const struct nsb_decode_opts opts = {.dialect = NSB_DIALECT_RUNC_1_2, .max_len = NSB_DEFAULT_MAX_LEN};
+	struct nsb_error err = {0};
+	unsigned char *msg = NULL;
+	int e = cli_read_input(a->bootstrap_path, (size_t)NSB_DEFAULT_MAX_LEN + 1u, &msg, size);
+
+	if (e != 0) {
+		(void)cli_sys_error("exec", a->bootstrap_path, e);
+		return NULL;
+	}
+	enum nsb_err code = nsb_decode(msg, *size, &opts, &a->boot, &err);
+	if (code != NSB_OK) {
+		err.code = code;
+		cli_print_decode_error("exec", a->bootstrap_path, &err, opts.dialect);
+		free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int run(struct exec_args *a)
 {
 	size_t size = 0;
-	unsigned char *msg = NULL;
+	unsigned char *msg;
 	struct nsb_parent_result res;
 	struct nsb_error err;
 	enum nsb_err rc;
 
-	if (a->bootstrap_path != NULL) {
-		int e = cli_read_input(a->bootstrap_path, NSB_DEFAULT_MAX_LEN + 1u, &msg, &size);
-		if (e != 0)
-			return exec_sys_failed(a->bootstrap_path, e);
-	} else if ((msg = encode(a, &size)) == NULL) {
+	msg = a->bootstrap_path != NULL ? read_bootstrap(a, &size) : encode(a, &size);
+	if (msg == NULL)
 		return EXEC_EXIT_FAILED;
-	}
 
 	struct nsb_parent_config cfg = {
 	        .bootstrap = msg,
@@ -425,35 +569,33 @@ static int run(struct exec_args *a)
 	        .on_log = on_log,
 	        .log_ctx = a,
 	        .on_ready = on_ready,
+	        .setup_timeout_ms = (int)a->timeout_s * 1000,
+	        .cancel = &cancel_flag,
+	        .ready_ctx = a,
 	        .affinity_initial = &a->place.initial, /* count 0: unset */
 	        .affinity_final = &a->place.final,
 	        .cgroup = a->place.cgroup,
-	        .setup_timeout_ms = a->timeout_ms,
-	        .cancel = &cancel_sig,
 	};
-	(void)fflush(NULL);
-	if (catch_cancel() < 0) {
+	int e = cancel_install();
+	if (e != 0) {
 		free(msg);
-		return exec_sys_failed("catch SIGINT/SIGTERM/SIGHUP", errno);
+		return exec_sys_failed("catch SIGINT, SIGTERM and SIGHUP until CMD starts", e);
 	}
+	(void)fflush(NULL);
 	rc = nsb_parent_run(&cfg, &res, &err);
 	forward_pid = 0;
 	free(msg);
-	if (rc == NSB_ERR_SHORT_HEADER || rc == NSB_ERR_TRUNCATED) {
-		(void)fprintf(stderr, "nsboot exec: the bootstrap is not a whole message: %s: %s\n",
-		              nsb_error_name(rc), nsb_error_describe(rc));
-		return EXEC_EXIT_FAILED;
-	}
-	if (rc == NSB_ERR_CANCELED) {
-		(void)fprintf(stderr, "nsboot exec: %s before CMD was released: every stage was stopped\n",
-		              strsignal((int)cancel_sig));
-		return EXEC_EXIT_FAILED;
-	}
 	if (rc != NSB_OK) {
-		/* the parent's own failure first: a stage's FATAL line is only its consequence */
-		if (res.fatal[0] == '\0' || rc == NSB_ERR_TIMEOUT || rc == NSB_ERR_PID_NOT_CHILD)
-			(void)fprintf(stderr, "nsboot exec: %s: %s\n", nsb_error_name(rc),
-			              res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
+		/* a FATAL line or on_ready's refusal has said why already, unless
+		 * the parent itself gave up first: then a stage's FATAL line is
+		 * only the consequence of its teardown */
+		bool own = rc == NSB_ERR_TIMEOUT || rc == NSB_ERR_CANCELED || rc == NSB_ERR_PID_NOT_CHILD;
+		if ((res.fatal[0] == '\0' || own) && !a->reported) {
+			char head[64];
+			(void)snprintf(head, sizeof(head), "nsboot exec: %s: ", nsb_error_name(rc));
+			cli_put_escaped_line(stderr, head,
+			                     res.what[0] != '\0' ? res.what : nsb_error_describe(rc));
+		}
 		return EXEC_EXIT_FAILED;
 	}
 	if (WIFSIGNALED(res.stage2_status))
@@ -461,20 +603,66 @@ static int run(struct exec_args *a)
 	return WEXITSTATUS(res.stage2_status);
 }
 
+/*
+ * Pin --target's process before anything reads /proc/PID/ns: check_target
+ * asks this pidfd, just before the release, whether it is still alive.
+ */
+static int open_target(struct exec_args *a)
+{
+	char what[48];
+
+	if (a->target == 0)
+		return 0;
+	(void)snprintf(what, sizeof(what), "--target %u", a->target);
+#ifdef SYS_pidfd_open
+	a->target_pidfd = (int)syscall(SYS_pidfd_open, (pid_t)a->target, 0u); /* always O_CLOEXEC */
+#else
+	errno = ENOSYS;
+#endif
+	if (a->target_pidfd >= 0)
+		return 0;
+	if (errno == ENOSYS) {
+		(void)fprintf(stderr,
+		              "nsboot exec: %s: this kernel has no pidfd_open (Linux 5.3 and later have "
+		              "it), so nothing can make sure the pid stays the same process until CMD "
+		              "runs; --ns TYPE:/proc/%u/ns/TYPE joins without that check\n",
+		              what, a->target);
+		return EXEC_EXIT_FAILED;
+	}
+	/* pidfd_open takes a process, not one of its other threads: EINVAL, ENOENT since 6.9 */
+	if (errno == EINVAL || errno == ENOENT) {
+		(void)fprintf(stderr, "nsboot exec: %s: not a process id (a thread's?)\n", what);
+		return EXEC_EXIT_FAILED;
+	}
+	return exec_sys_failed(what, errno);
+}
+
+/* Line-buffered stderr: each message (init's lines, escaped byte by byte) is one write. */
+static char stderr_buf[4 * NSB_LOG_LINE_MAX + 1024];
+
 int cli_cmd_exec(int argc, char **argv)
 {
-	struct exec_args *a = calloc(1, sizeof(*a));
+	struct exec_args *a;
 	int rc;
 
-	if (a == NULL)
+	/* First: we hold the host binary as our exe, and host fds (see the top). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return exec_sys_failed("prctl(PR_SET_DUMPABLE, 0)", errno);
+	(void)setvbuf(stderr, stderr_buf, _IOLBF, sizeof(stderr_buf));
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return exec_sys_failed("allocate", ENOMEM);
+	a->target_pidfd = -1;
 	nsb_bootstrap_init(&a->boot, NSB_DIALECT_RUNC_1_2);
 	rc = parse_args(argc, argv, a);
 	if (rc == -1) { /* -1: go on; anything else: --help printed (0) or a usage error */
-		rc = build_paths(a);
+		rc = open_target(a);
+		if (rc == 0)
+			rc = build_paths(a);
 		if (rc == 0)
 			rc = run(a);
 	}
+	if (a->target_pidfd >= 0)
+		(void)close(a->target_pidfd);
 	free(a);
 	return rc;
 }

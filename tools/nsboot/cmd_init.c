@@ -3,8 +3,9 @@
  * cmd_init.c - `nsboot init [--dialect=D] [--] [CMD ARGS...]`: the program a
  * runtime spawns with _LIBCONTAINER_INITPIPE, _LIBCONTAINER_LOGPIPE and
  * _LIBCONTAINER_LOGLEVEL set, speaking runc's init protocol (spec §6-§7).
- * The three variables are removed from the environment before anything
- * else runs, so the command stage-2 execs never sees them.
+ * Once those three are read, every _LIBCONTAINER_* variable is removed from
+ * the environment (a runtime sets more of them: its state directory, fds it
+ * passes), before anything else runs, so the command stage-2 execs sees none.
  *
  * Exit status is the init's own (init.h): 0, 1 on any failure (a FATAL log
  * line says why), 126/127 when stage-2's exec fails; 2 for a usage error.
@@ -31,6 +32,8 @@ static const char init_help[] =
         "its side of the pipe, exec CMD in stage-2 (or exit 0 without CMD).\n"
         "Log lines go to the fd in _LIBCONTAINER_LOGPIPE as runc's JSON lines, up to\n"
         "the level in _LIBCONTAINER_LOGLEVEL (0 panic .. 6 trace, default 5).\n"
+        "CMD gets no _LIBCONTAINER_* variable, SIGPIPE as nsboot was started with it and\n"
+        "SIGCHLD at its default action.\n"
         "\n"
         "Options:\n"
         "  --dialect=D   runc-1.2 (default) or runc-1.1 (writes one 0x00 byte first,\n"
@@ -46,8 +49,8 @@ static const struct option init_options[] = {
         {NULL, 0, NULL, 0},
 };
 
-/* Take @name out of the environment, keeping a copy of its value in @buf. */
-static const char *take_env(const char *name, char *buf, size_t cap)
+/* A copy of @name's value in @buf (cli_drop_runtime_env removes the variable later). */
+static const char *copy_env(const char *name, char *buf, size_t cap)
 {
 	const char *v = getenv(name);
 
@@ -59,7 +62,6 @@ static const char *take_env(const char *name, char *buf, size_t cap)
 		(void)snprintf(buf, cap, "%.*s...", (int)(cap - 4), v);
 	else
 		(void)snprintf(buf, cap, "%s", v);
-	(void)unsetenv(name);
 	return buf;
 }
 
@@ -86,12 +88,19 @@ int cli_cmd_init(int argc, char **argv)
 			return cli_getopt_error("init", argv, c);
 		}
 	}
-	cfg.initpipe = take_env("_LIBCONTAINER_INITPIPE", initpipe, sizeof(initpipe));
-	cfg.logpipe = take_env("_LIBCONTAINER_LOGPIPE", logpipe, sizeof(logpipe));
-	cfg.loglevel = take_env("_LIBCONTAINER_LOGLEVEL", loglevel, sizeof(loglevel));
+	cfg.initpipe = copy_env("_LIBCONTAINER_INITPIPE", initpipe, sizeof(initpipe));
+	cfg.logpipe = copy_env("_LIBCONTAINER_LOGPIPE", logpipe, sizeof(logpipe));
+	cfg.loglevel = copy_env("_LIBCONTAINER_LOGLEVEL", loglevel, sizeof(loglevel));
+	/* the three are copied above; none of the runtime's variables reaches CMD */
+	cli_drop_runtime_env();
 	if (cfg.initpipe == NULL)
 		return cli_usage("init", "_LIBCONTAINER_INITPIPE is not set: init is started by a runtime "
 		                         "(see 'nsboot exec')");
+	int e = cli_restore_for_cmd();
+	if (e != 0) {
+		(void)cli_sys_error("init", "restore SIGPIPE for the command", e);
+		return NSB_INIT_EXIT_FAILURE;
+	}
 	cfg.argv = optind < argc ? argv + optind : NULL;
 	(void)fflush(NULL);
 	/*

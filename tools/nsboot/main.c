@@ -5,11 +5,16 @@
  *   nsboot --help | help [COMMAND]   list the commands / a command's help
  *   nsboot --version                 print NSBOOT_VERSION
  *   nsboot COMMAND [ARGS...]         run COMMAND with argv shifted by one
+ *
+ * Every command starts from the same state (cli_startup): fds 0-2 open,
+ * SIGPIPE ignored, SIGCHLD at its default action.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cli.h"
+#include "nsboot/init.h"
 
 /*
  * The subcommands, in the order `nsboot --help` lists them.
@@ -87,8 +92,48 @@ static int run_help(int argc, char **argv)
 	return cmd->run(2, sub_argv);
 }
 
+/*
+ * exec and init enter containers: they run from a sealed copy of this
+ * binary (nsb_run_sealed, core/src/exe_seal.c), so that no stage's
+ * /proc/<pid>/exe is the host's nsboot. First of all, before the signal
+ * and fd set-up, so that the copy starts from what the caller gave us
+ * (the set-up records the caller's SIGPIPE for the command). Returns only
+ * when running from the copy, or with an exit status after a failure.
+ */
+static int run_sealed(int argc, char **argv)
+{
+	extern char **environ;
+	const char *call = "?";
+	struct nsb_error err;
+
+	if (argc < 2 || (strcmp(argv[1], "exec") != 0 && strcmp(argv[1], "init") != 0))
+		return -1;
+	if (nsb_run_sealed(NULL, argv, environ, &call, &err) == NSB_OK) {
+		/* exec'd by fd, the copy is named after the fd ("3"): name it as ps would
+		 * expect (best effort: a name changes nothing else) */
+		const char *base = strrchr(argv[0], '/');
+		(void)prctl(PR_SET_NAME, base != NULL ? base + 1 : argv[0], 0, 0, 0);
+		return -1;
+	}
+	(void)fprintf(stderr, "nsboot %s: cannot run from a sealed copy of itself: %s: %s\n", argv[1], call,
+	              strerror(err.sys_errno));
+	/* exec's failures before CMD runs are 125 (its help says so); init's are 1 */
+	return strcmp(argv[1], "exec") == 0 ? 125 : NSB_INIT_EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
+	int e = run_sealed(argc, argv);
+
+	if (e != -1)
+		return e;
+	e = cli_startup(); /* before anything else opens an fd */
+
+	if (e != 0) {
+		(void)fprintf(stderr, "nsboot: cannot set up fds 0-2 and signals: %s\n", strerror(e));
+		/* exec's failures before CMD runs are 125 (its help says so) */
+		return argc >= 2 && strcmp(argv[1], "exec") == 0 ? 125 : CLI_EXIT_USAGE;
+	}
 	if (argc < 2) {
 		print_help(stderr);
 		return CLI_EXIT_USAGE;

@@ -106,9 +106,10 @@ bool cli_err_is_system(enum nsb_err code)
 	}
 }
 
-void cli_print_decode_error(const char *src, const struct nsb_error *err, enum nsb_dialect dialect)
+void cli_print_decode_error(const char *cmd, const char *src, const struct nsb_error *err,
+                            enum nsb_dialect dialect)
 {
-	(void)fprintf(stderr, "nsboot decode: %s: %s at offset %u", src, nsb_error_name(err->code),
+	(void)fprintf(stderr, "nsboot %s: %s: %s at offset %u", cmd, src, nsb_error_name(err->code),
 	              (unsigned)err->offset);
 	if (err->attr != NSB_ATTR_NONE) {
 		const char *name = cli_attr_name(err->attr, dialect);

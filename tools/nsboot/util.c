@@ -208,3 +208,10 @@ void cli_put_escaped(FILE *f, const char *p, size_t len, bool quoted)
 		(void)fputc('"', f);
 	}
 }
+
+void cli_put_escaped_line(FILE *f, const char *head, const char *text)
+{
+	(void)fputs(head, f);
+	cli_put_escaped(f, text, strlen(text), false);
+	(void)fputc('\n', f);
+}

@@ -110,6 +110,8 @@ NSB_BEGIN_DECLS
 	/* runc 1.1 mount sources (MOUNT_SOURCES, _LIBCONTAINER_MOUNT_FDS) */    \
 	X(MOUNT_FDS_INVALID, "mount fd numbers do not match the mount sources")  \
 	X(MOUNT_FD_MESSAGE, "a mount source message is not 1 byte with 1 fd")    \
+	/* the hostile-container defences */                                     \
+	X(NOT_RELEASED, "stage-2 was not released by a live runtime")            \
 	/* the parent side (parent.h) */                                         \
 	X(PID_NOT_CHILD, "the pid line names a process that is not a new child") \
 	X(TIMEOUT, "the setup did not finish within the time allowed")           \

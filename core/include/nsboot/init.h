@@ -102,6 +102,21 @@ struct nsb_init_config {
 NSB_API int nsb_init_run(const struct nsb_init_config *cfg);
 
 /*
+ * nsb_run_sealed - make this process run from a sealed copy of its own
+ * executable, before it starts any stage that enters a container (exe_seal.c
+ * says why). If /proc/self/exe is already a memfd sealed against writes,
+ * returns NSB_OK at once (the copy itself, after the re-exec). Otherwise
+ * copies the loaded part of the executable into a memfd, seals it
+ * (F_SEAL_WRITE, SHRINK, GROW, SEAL) and execveat()s it with @argv and
+ * @envp: it does not return then. Fds without close-on-exec survive, as
+ * in any exec. On failure returns NSB_ERR_SYSCALL with err->sys_errno and
+ * *@call (if @call is not NULL) the seam entry that failed; the process
+ * is unchanged. @sys NULL: nsb_sys_default().
+ */
+NSB_API enum nsb_err nsb_run_sealed(const struct nsb_sys *sys, char *const argv[], char *const envp[],
+                                    const char **call, struct nsb_error *err);
+
+/*
  * nsb_env_int - the rule for every _LIBCONTAINER_* integer: decimal digits
  * only (no sign, no spaces), value in [0, INT_MAX]. Returns false for NULL,
  * "" and anything else; *out is set only on success. Exported so that a

@@ -105,9 +105,9 @@ enum nsb_op_kind {
 	NSB_OP_SETUID_ROOT,
 	NSB_OP_SETGID_ROOT,
 	NSB_OP_SETGROUPS_EMPTY, /* setgroups(0, NULL) */
-	NSB_OP_AWAIT_RELEASE,   /* read the init pipe until EOF: the runtime's go signal */
+	NSB_OP_AWAIT_RELEASE,   /* NSB_RELEASE_TOKEN, EOF, and a live runtime: the go signal */
 	NSB_OP_CLOSE_INTERNAL,  /* close every fd of nsboot's own */
-	NSB_OP_EXEC,            /* execvp the command, or exit 0 without one */
+	NSB_OP_EXEC,            /* the command through the sealed trampoline, or exit 0 without one */
 	/* any stage */
 	NSB_OP_SEND, /* write sync value arg to peer */
 	NSB_OP_RECV, /* read a sync value from peer; it must equal arg */
@@ -116,6 +116,8 @@ enum nsb_op_kind {
 	NSB_OP_RECV_MOUNT_FDS,     /* CHILD: receive each, dup3 onto its _LIBCONTAINER_MOUNT_FDS number */
 	/* INIT, runtime mode (struct nsb_plan_opts.stage2_returns) */
 	NSB_OP_RETURN, /* stage-2 returns to the caller of nsb_init_run (NSB_INIT_CONTINUE) */
+	/* SETUP, exec mode: the command gets no supplementary group of the caller's */
+	NSB_OP_DROP_GROUPS, /* setgroups(0, NULL) while still in the caller's user namespace */
 	NSB_OP__COUNT
 };
 
