@@ -657,8 +657,10 @@ static enum nsb_err reap_stage1(struct parent *p)
  */
 static enum nsb_err release(struct parent *p)
 {
+	static const char token[] = NSB_RELEASE_TOKEN;
+
 	while (p->released < NSB_RELEASE_TOKEN_LEN) {
-		ssize_t n = NSB_CALL(p, send, p->initfd, &NSB_RELEASE_TOKEN[p->released],
+		ssize_t n = NSB_CALL(p, send, p->initfd, token + p->released,
 		                     NSB_RELEASE_TOKEN_LEN - p->released, MSG_NOSIGNAL);
 		if (n > 0) {
 			p->released += (size_t)n;

@@ -135,7 +135,10 @@ def main():
             out["stage1_status"] = status_json(st)
             # the go signal: the release token, then EOF, our end kept open
             # until stage-2 is reaped (a closed end means a runtime that died)
-            parent_sock.sendall(RELEASE_TOKEN)
+            try:
+                parent_sock.sendall(RELEASE_TOKEN)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # stage-2 is gone; its exit status says why
             parent_sock.shutdown(socket.SHUT_WR)
             _, st = os.waitpid(out["stage2"], 0)
             out["stage2_status"] = status_json(st)

@@ -129,6 +129,20 @@ static void test_every_code_has_a_description(void **state)
 	                    "nla_len runs past the end of the message");
 }
 
+/* The parent side's codes (appended, in this order). */
+static void test_parent_side_codes_are_named(void **state)
+{
+	(void)state;
+	assert_true((int)NSB_ERR_PID_NOT_CHILD > (int)NSB_ERR_MOUNT_FD_MESSAGE);
+	assert_int_equal((int)NSB_ERR_TIMEOUT, (int)NSB_ERR_PID_NOT_CHILD + 1);
+	assert_int_equal((int)NSB_ERR_CANCELED, (int)NSB_ERR_TIMEOUT + 1);
+	assert_string_equal(nsb_error_name(NSB_ERR_PID_NOT_CHILD), "PID_NOT_CHILD");
+	assert_string_equal(nsb_error_name(NSB_ERR_TIMEOUT), "TIMEOUT");
+	assert_string_equal(nsb_error_name(NSB_ERR_CANCELED), "CANCELED");
+	assert_string_equal(nsb_error_describe(NSB_ERR_TIMEOUT),
+	                    "the setup did not finish within the time allowed");
+}
+
 static void test_error_name_out_of_range_is_unknown(void **state)
 {
 	(void)state;
@@ -145,6 +159,7 @@ int main(void)
 	        cmocka_unit_test(test_every_code_has_a_distinct_upper_case_name),
 	        cmocka_unit_test(test_every_code_has_a_description),
 	        cmocka_unit_test(test_error_name_out_of_range_is_unknown),
+	        cmocka_unit_test(test_parent_side_codes_are_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -586,8 +586,11 @@ static int run(struct exec_args *a)
 	forward_pid = 0;
 	free(msg);
 	if (rc != NSB_OK) {
-		/* a FATAL line or on_ready's refusal has said why already */
-		if (res.fatal[0] == '\0' && !a->reported) {
+		/* a FATAL line or on_ready's refusal has said why already, unless
+		 * the parent itself gave up first: then a stage's FATAL line is
+		 * only the consequence of its teardown */
+		bool own = rc == NSB_ERR_TIMEOUT || rc == NSB_ERR_CANCELED || rc == NSB_ERR_PID_NOT_CHILD;
+		if ((res.fatal[0] == '\0' || own) && !a->reported) {
 			char head[64];
 			(void)snprintf(head, sizeof(head), "nsboot exec: %s: ", nsb_error_name(rc));
 			cli_put_escaped_line(stderr, head,
