@@ -414,8 +414,10 @@ static enum nsb_err start_init(struct parent *p)
 	 * run goes on without the sweep after a failure (parent.h). */
 	if (list_children(p, &p->before) == 0)
 		p->listed = true;
-	else if (errno == ENOMEM) /* GCOVR_EXCL_LINE: OutOfMemory */
-		return fail_code(p, NSB_ERR_NOMEM, "list the children of the runtime"); /* GCOVR_EXCL_LINE */
+	/* GCOVR_EXCL_START: OutOfMemory */
+	else if (errno == ENOMEM)
+		return fail_code(p, NSB_ERR_NOMEM, "list the children of the runtime");
+	/* GCOVR_EXCL_STOP: OutOfMemory */
 	else if (errno != ENOENT)
 		return fail_sys(p, "list the children of the runtime");
 	if (p->cfg->init_fn == NULL && (env = alloc_env(p->cfg)) == NULL)
