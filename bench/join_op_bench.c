@@ -86,8 +86,6 @@ int main(int argc, char **argv)
 		p->path.len = strlen(paths[ex.plan.join_count]);
 		ex.plan.join_flags |= nsb_ns_type_flag(types[i].type);
 		ex.plan.join_count++;
-		ex.plan.join_pid =
-		        (int32_t)pid; /* every path is /proc/PID/ns/<type>, as the plan would say */
 	}
 	if (ex.plan.join_count == 0) {
 		(void)fprintf(stderr, "join_op_bench: pid %ld shares every namespace with us\n", pid);

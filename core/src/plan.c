@@ -47,47 +47,6 @@ static void emit_recv(struct nsb_script *s, enum nsb_peer peer, enum nsb_sync va
 }
 
 /*
- * parse_proc_ns_pid - is @p exactly "/proc/<pid>/ns/<name of type>", pid a
- * canonical decimal in [1, INT32_MAX]? Returns the pid, or 0.
- */
-static int32_t parse_proc_ns_pid(const struct nsb_ns_path *p)
-{
-	static const char prefix[] = "/proc/";
-	static const char mid[] = "/ns/";
-	const char *s = p->path.ptr;
-	size_t len = p->path.len, i = sizeof(prefix) - 1;
-	const char *name = nsb_ns_type_name(p->type);
-	int64_t pid = 0;
-
-	if (name == NULL || len <= i || memcmp(s, prefix, i) != 0 || s[i] == '0')
-		return 0;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		pid = pid * 10 + (s[i] - '0');
-		if (pid > INT32_MAX)
-			return 0;
-	}
-	if (pid == 0 || len - i != sizeof(mid) - 1 + strlen(name) ||
-	    memcmp(s + i, mid, sizeof(mid) - 1) != 0 ||
-	    memcmp(s + i + sizeof(mid) - 1, name, strlen(name)) != 0)
-		return 0;
-	return (int32_t)pid;
-}
-
-/* One pid shared by every path, or 0: decides whether setns(pidfd) may be tried. */
-static int32_t common_join_pid(const struct nsb_plan *plan)
-{
-	int32_t pid = 0;
-
-	for (size_t i = 0; i < plan->join_count; i++) {
-		int32_t p = parse_proc_ns_pid(&plan->joins[i]);
-		if (p == 0 || (pid != 0 && p != pid))
-			return 0;
-		pid = p;
-	}
-	return pid;
-}
-
-/*
  * MOUNT_SOURCES (runc-1.1 only): well-formed entries; bind sources only
  * where stage-0 has a mount namespace of stage-1's to open them in and a
  * reason to (a user namespace: without one, stage-1 could open them
@@ -148,7 +107,6 @@ static void copy_data(const struct nsb_bootstrap *b, struct nsb_plan *plan)
 		plan->joins[i] = b->ns_paths.paths[i];
 		plan->join_flags |= nsb_ns_type_flag(b->ns_paths.paths[i].type);
 	}
-	plan->join_pid = common_join_pid(plan);
 	plan->clone_flags = b->clone_flags;
 	plan->setgroups_deny = b->rootless_euid && !b->setgroup;
 	if (NSB_HAS(b, NSB_F_UIDMAP)) {

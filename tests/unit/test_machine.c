@@ -271,7 +271,6 @@ static void test_plan_join_makes_setup_non_dumpable_and_joins_first(void **state
 	assert_script(&plan, NSB_SCRIPT_CHILD, child);
 	assert_int_equal(plan.join_count, 2);
 	assert_int_equal(plan.join_flags, CL_NEWNET | CL_NEWNS);
-	assert_int_equal(plan.join_pid, 42);
 }
 
 static void test_plan_join_with_new_user_is_dumpable_only_around_the_maps(void **state)
@@ -293,7 +292,6 @@ static void test_plan_join_with_new_user_is_dumpable_only_around_the_maps(void *
 	        CHILD_SPAWN_AND_REPORT,
 	};
 	assert_script(&plan, NSB_SCRIPT_CHILD, child);
-	assert_int_equal(plan.join_pid, 0);
 }
 
 static void test_plan_time_offsets_exchanged_after_unshare_before_stage2(void **state)
@@ -380,55 +378,6 @@ static void test_plan_longest_scripts_fit(void **state)
 	assert_int_equal(plan.scripts[NSB_SCRIPT_CHILD].count, 16);
 	assert_int_equal(plan.scripts[NSB_SCRIPT_PARENT].count, 14);
 	assert_int_equal(plan.scripts[NSB_SCRIPT_INIT].count, 9);
-}
-
-/* ---- join_pid: when setns(pidfd) may be tried ----------------------------- */
-
-static int32_t join_pid_of(const char *const *paths, const enum nsb_ns_type *types, size_t n)
-{
-	struct nsb_bootstrap b;
-	struct nsb_plan plan;
-	boot(&b, 0);
-	for (size_t i = 0; i < n; i++)
-		add_join(&b, types[i], paths[i]);
-	plan_ok(&b, &plan);
-	return plan.join_pid;
-}
-
-static void test_plan_join_pid_needs_one_canonical_pid_and_matching_names(void **state)
-{
-	(void)state;
-	const enum nsb_ns_type t2[] = {NSB_NS_IPC, NSB_NS_CGROUP};
-	const enum nsb_ns_type t1[] = {NSB_NS_NET};
-	const char *same[] = {"/proc/2147483647/ns/ipc", "/proc/2147483647/ns/cgroup"};
-	const char *mixed[] = {"/proc/12/ns/ipc", "/proc/13/ns/cgroup"};
-	const char *swapped[] = {"/proc/12/ns/cgroup", "/proc/12/ns/ipc"};
-	assert_int_equal(join_pid_of(same, t2, 2), 2147483647);
-	assert_int_equal(join_pid_of(mixed, t2, 2), 0);
-	assert_int_equal(join_pid_of(swapped, t2, 2), 0);
-	const char *bad[] = {
-	        "/proc/0/ns/net",
-	        "/proc/012/ns/net",
-	        "/proc/2147483648/ns/net",
-	        "/proc/self/ns/net",
-	        "/proc/12/ns/net/",
-	        "/proc/12/ns/netx",
-	        "/proc/12/ns/",
-	        "/proc/12ns/net",
-	        "/proc//ns/net",
-	        "/proc/12/task/ns/net",
-	        "/run/netns/a",
-	        "/proc/",
-	        "/proc/99999999999/ns/net",
-	};
-	for (size_t i = 0; i < N_(bad); i++) {
-		if (join_pid_of(&bad[i], t1, 1) != 0) {
-			print_error("%s was taken for a /proc/<pid>/ns/net path\n", bad[i]);
-			fail();
-		}
-	}
-	const char *good[] = {"/proc/1/ns/net"};
-	assert_int_equal(join_pid_of(good, t1, 1), 1);
 }
 
 /* ---- what the plan refuses ------------------------------------------------ */
@@ -1053,7 +1002,6 @@ int main(void)
 	        cmocka_unit_test(test_plan_new_time_without_offsets_has_no_offsets_exchange),
 	        cmocka_unit_test(test_plan_oom_is_written_first_while_dumpable),
 	        cmocka_unit_test(test_plan_longest_scripts_fit),
-	        cmocka_unit_test(test_plan_join_pid_needs_one_canonical_pid_and_matching_names),
 	        cmocka_unit_test(test_plan_runc_1_1_mount_sources_exchange_after_the_unshare_before_stage2),
 	        cmocka_unit_test(test_plan_runc_1_1_mount_sources_of_joined_user_and_mount_namespaces),
 	        cmocka_unit_test(test_plan_mount_sources_without_bind_sources_have_no_exchange),

@@ -153,8 +153,6 @@ struct nsb_plan {
 	size_t join_count;
 	struct nsb_ns_path joins[NSB_NS_COUNT];
 	uint32_t join_flags;
-	/* > 0 when every join path is /proc/<join_pid>/ns/<its type>: setns(pidfd) may join all */
-	int32_t join_pid;
 
 	uint32_t clone_flags;   /* every namespace to create */
 	bool setgroups_deny;    /* write "deny" to setgroups before gid_map */
