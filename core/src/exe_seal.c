@@ -25,8 +25,8 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <stdint.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -156,7 +156,8 @@ enum nsb_err nsb_run_sealed(const struct nsb_sys *sys, char *const argv[], char 
 		return nsb_ok(err);
 	}
 	/* MFD_EXEC (6.3) keeps the copy executable whatever vm.memfd_noexec says; older kernels refuse it */
-	copy = NSB_CALL_K(&s, NSB_SITE_FALLBACK, memfd_create, "nsboot", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	copy = NSB_CALL_K(&s, NSB_SITE_FALLBACK, memfd_create, "nsboot",
+	                  MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (copy < 0)
 		copy = NSB_CALL(&s, memfd_create, "nsboot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (copy < 0) {

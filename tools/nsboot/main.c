@@ -106,6 +106,7 @@ static int run_sealed(int argc, char **argv)
 	const char *call = "?";
 	struct nsb_error err;
 
+	memset(&err, 0, sizeof(err));
 	if (argc < 2 || (strcmp(argv[1], "exec") != 0 && strcmp(argv[1], "init") != 0))
 		return -1;
 	if (nsb_run_sealed(NULL, argv, environ, &call, &err) == NSB_OK) {
