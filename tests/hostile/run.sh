@@ -602,6 +602,30 @@ t_stopped_sigint() {
 	}
 }
 
+# ---- 7. a pid line naming a stranger ------------------------------------------------
+
+# The pid line reaches nsb_parent_run from init, and a hostile or broken init
+# can name any pid in it: the parent must neither kill nor move a process it
+# did not start. That takes a fake init, which the CLI never runs: the
+# scripted inits of the parent's unit test do it, with a real stranger
+# process, and this test requires their verdict (next to the nsboot build).
+t_pidline_stranger() {
+	local bin out t
+	bin=$(dirname "$SRC_NSBOOT")/../../tests/unit/test_parent
+	if [ ! -x "$bin" ]; then
+		WHY="no $bin next to this nsboot (build the unit tests)"
+		return 77
+	fi
+	out=$(timeout --foreground -k 2 120 "$bin" 2>&1) || true
+	for t in test_a_stranger_as_stage2_is_refused_and_survives test_a_stranger_as_stage1_is_refused_and_survives \
+		test_a_child_from_before_is_refused_and_left_alone; do
+		grep -q "^\[       OK \] $t\$" <<<"$out" || {
+			WHY="$t did not pass: $(grep -A3 "$t" <<<"$out" | head -n 4 | tr '\n' ' ')"
+			return 1
+		}
+	done
+}
+
 # ---- the run ----------------------------------------------------------------------
 
 echo "# hostile: nsboot $SRC_NSBOOT; containers A=$CA (pid) U=$CU (user, pid) N=$CN (no pid); interpreter ${INTERP:-none}"
@@ -626,4 +650,5 @@ run_test "closed fds: nothing printed into a socket (strace)" t_closed_socket
 run_test "SIGCHLD ignored: nsboot exec still works" t_sigchld
 run_test "stopped stage-2 [A]: --timeout 2 exits 125 within 6 s, nothing left" t_stopped_timeout
 run_test "stopped stage-2 [A]: SIGINT during setup exits 125, nothing left" t_stopped_sigint
+run_test "a pid line naming a stranger: the stranger is neither killed nor moved" t_pidline_stranger
 finish
