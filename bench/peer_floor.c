@@ -6,7 +6,8 @@
  * nothing more: trust nlmsg_len and every nla_len, step by the aligned
  * length, keep a pointer and a length per string, read a bool from its first
  * byte, refuse only an unknown type. No bounds check, no payload parsing, no
- * duplicate or cross-attribute rule (spec §5 lists what this misses). Never
+ * duplicate or cross-attribute rule (docs/protocol.md, 'What runc does not
+ * check', lists what this misses). Never
  * give it anything but a valid message.
  */
 #include <string.h>

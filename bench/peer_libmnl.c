@@ -7,7 +7,8 @@
  * (mnl_attr_validate: exact size of a u32, non-empty NUL-terminated string)
  * and the reads (mnl_attr_get_*); nsboot's public parsers do the payloads.
  * Everything libmnl does not know is added here, in the order nsb_decode
- * checks it (notes/DECODER-CONVENTIONS.md), so both report the same error:
+ * checks it (docs/protocol.md, 'Decoder conventions'), so both report the
+ * same error:
  *  - the header cap, exact length and type (mnl_nlmsg_ok only bounds it);
  *  - padding inside the message and zero (libmnl steps over it unread);
  *  - a walk that stops early: mnl_attr_parse ends silently at the first

@@ -2,7 +2,8 @@
 /*
  * decode.c - fuzz target `decode`: nsb_decode on arbitrary bytes, in both
  * dialects, checked against the contract of bootstrap.h and the decoder
- * conventions (notes/DECODER-CONVENTIONS.md).
+ * conventions (docs/protocol.md, 'Decoder conventions', and the comment at
+ * the top of core/src/decode.c).
  *
  * Invariants, each an abort() when broken:
  *  1. Header: the verdict and offset equal a reference check of the 16-byte

@@ -19,8 +19,8 @@
  *    rule (INVALID_ARGUMENT), and otherwise built;
  *  - runc-1.1 unshares the cgroup namespace in stage-2 and never in stage-1;
  *  - a value is accepted exactly when it is the next one of the sequence
- *    spec §6 allows for that stage, derived here independently from the
- *    flags; a refused value leaves the machine where it was, and is
+ *    docs/protocol.md ('The stages') allows for that stage, derived here
+ *    independently from the flags; a refused value leaves the machine where it was, and is
  *    SYNC_UNEXPECTED with the value and position reported;
  *  - a stage that is fed its whole legal sequence ends its script, having
  *    accepted each value once: a run always ends, never loops;
@@ -117,7 +117,8 @@ static void build(uint8_t flags_byte, uint8_t feat, bool mounts, struct built *x
 	}
 }
 
-/* The receive sequence spec §6 allows each stage, derived from the flags alone. */
+/* The receive sequence docs/protocol.md ('The stages') allows each stage,
+ * derived from the flags alone. */
 struct expect {
 	enum nsb_peer peer[8];
 	uint32_t value[8];

@@ -11,7 +11,7 @@ SHA-1) are never touched.
     fuzz/make-seeds.py            # write the seeds
     fuzz/make-seeds.py --check    # exit 1 if a seed is missing or differs
 
-The messages are built from the protocol facts (shared/spec), little-endian
+The messages are built from the protocol facts (docs/protocol.md), little-endian
 (x86_64, like the runc captures): header {len, type 62000, flags 1, seq 1,
 pid 0}, then attributes {u16 len, u16 type, payload, zero padding to 4}.
 """

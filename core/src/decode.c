@@ -2,7 +2,7 @@
 /*
  * decode.c - the strict decoder of runc's bootstrap message.
  *
- * Wire layout, host byte order (spec §2):
+ * Wire layout, host byte order (docs/protocol.md, 'The message'):
  *
  *   0               4       6       8               12              16
  *   +---------------+-------+-------+---------------+---------------+
@@ -17,8 +17,8 @@
  *   u32, bool: nla_len 8, one host-order u32 (bool: 0 or 1).
  *   string:    nla_len = 4 + strlen + 1; the NUL is inside nla_len.
  *
- * Conventions (notes/DECODER-CONVENTIONS.md; the unit tests, the CLI and
- * the fuzzers rely on them). The first problem in byte order wins, so the
+ * Conventions (summarised in docs/protocol.md, 'Decoder conventions'; the
+ * unit tests, the CLI and the fuzzers rely on them). The first problem in byte order wins, so the
  * result is deterministic:
  *  1. Header: len < 16 SHORT_HEADER @0; nlmsg_len < 16 MSG_LEN_SMALL @0;
  *     nlmsg_len > cap MSG_TOO_BIG @0; len < nlmsg_len TRUNCATED @len;

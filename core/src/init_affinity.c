@@ -3,7 +3,8 @@
  * init_affinity.c - "affinity: 0x<mask>" at debug level in init's setup.
  *
  * Runtimes' tests read this line to see the initial CPU affinity the
- * runtime gave init (bootstrap-protocol.md §7, §8), on kernels old and new
+ * runtime gave init (docs/protocol.md, 'The log pipe' and 'CPU affinity and
+ * the cgroup'), on kernels old and new
  * alike. The mask is read with a buffer that doubles from cpu_set_t's 128
  * bytes while the kernel says EINVAL (it wants room for all its CPUs), so
  * a machine with more than 1024 CPUs gets its whole mask too.

@@ -3,7 +3,7 @@
  * parent_place.c - the initial CPU affinity around init's spawn, and
  * stage-2's cgroup move and final affinity (parent_place.h).
  *
- * Kernel facts relied on (kernel-semantics.md): sched_setaffinity reads
+ * Kernel facts relied on (docs/kernel-semantics.md, 'Mask sizes'): sched_setaffinity reads
  * only as many bytes of a longer mask as the kernel has CPUs, and treats
  * a shorter one as zero-extended, so a mask sized for the highest CPU
  * named works on any kernel, and so does an all-ones mask of any length

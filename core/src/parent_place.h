@@ -2,7 +2,7 @@
 /*
  * parent_place.h - where the parent side puts init: the initial CPU
  * affinity around the spawn, then stage-2's cgroup and final affinity
- * (parent.h, bootstrap-protocol.md §8). Private to core.
+ * (parent.h; docs/protocol.md, 'CPU affinity and the cgroup'). Private to core.
  *
  * Order, as runc: nsb_place_initial_enter() just before init is forked,
  * nsb_place_initial_leave() right after (in the parent, whatever the fork

@@ -2,7 +2,7 @@
 /*
  * plan.c - derive each stage's script from a decoded bootstrap (pure).
  *
- * The order of the ops is the order of spec §6 (runc >= 1.3), written once
+ * The order of the ops is that of docs/protocol.md, 'The stages' (runc >= 1.3), written once
  * here instead of being spread over the stages' control flow: the executor
  * only interprets what this file decides. See machine.h for the protocol.
  */

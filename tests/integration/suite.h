@@ -2,7 +2,7 @@
 /*
  * suite.h - the groups of the privileged integration suite (nsb-integration).
  *
- * Each group asserts rows of /work/shared/spec/kernel-semantics.md (the
+ * Each group asserts rows of docs/kernel-semantics.md (the
  * "row N" in a test name is that table's row) with the expectation for the
  * running kernel: the affinity rows by the semantics detected by experiment
  * (old before 6.2, new after), the namespace rows by the table.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * suite_affinity.c - kernel-semantics.md rows 1-14: CPU affinity around
+ * suite_affinity.c - docs/kernel-semantics.md rows 1-14: CPU affinity around
  * cpuset moves, asserted with the prediction of the semantics that the
  * decisive experiment (row 5) detected on this kernel.
  *

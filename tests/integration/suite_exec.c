@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * suite_exec.c - `nsboot exec` as a runtime uses it (bootstrap-protocol.md
- * §8, kernel-semantics.md rows 2-5, 11, 12):
+ * suite_exec.c - `nsboot exec` as a runtime uses it (docs/protocol.md, 'CPU
+ * affinity and the cgroup'; docs/kernel-semantics.md rows 2-5, 11, 12):
  *
  *  - placement: --cgroup D with --cpu-affinity-initial/-final, --process
  *    FILE, the all-ones reset when neither is set, an initial mask that

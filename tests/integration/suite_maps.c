@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * suite_maps.c - the "same on all three kernels" facts of kernel-semantics.md
+ * suite_maps.c - the facts of docs/kernel-semantics.md that are the same on
+ * every kernel ('Maps, setgroups, oom_score_adj, dumpable')
  * that the executor relies on: id maps (340 extents, one write), setgroups
  * deny, oom_score_adj bounds and CAP_SYS_RESOURCE, and clone3's
  * CLONE_INTO_CGROUP placing a child.

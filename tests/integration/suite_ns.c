@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * suite_ns.c - kernel-semantics.md rows 15-23: time namespaces and setns.
+ * suite_ns.c - docs/kernel-semantics.md rows 15-23: time namespaces and setns.
  *
  * Every experiment runs in a forked test child (probe_run_child) that
  * reports through shared memory, so the suite process itself never changes

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # tests/root/init.sh NSBOOT - `nsboot init` for real, as root, driven by an
-# independent parent (pyparent.py, written from the spec alone) and by
+# independent parent (pyparent.py, written from docs/protocol.md alone) and by
 # `nsboot exec`: join namespaces made with unshare(1) and compare inodes,
 # create a user namespace with maps, raise oom_score_adj, set time offsets,
 # fail cleanly on a path of the wrong type, a path that is no namespace, a

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """pyparent.py - an independent runtime parent for `nsboot init`.
 
-Written from the protocol facts only (spec §1, §6, §7), sharing no code with
+Written from the protocol facts only (docs/protocol.md: 'Transport', 'The
+stages', 'The pid line', 'The log pipe'), sharing no code with
 nsboot's own parent side (core/src/parent.c), so the root tests check that
 `nsboot init` speaks the wire protocol and not merely nsboot's dialect of it:
 

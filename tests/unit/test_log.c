@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_log.c - the two text formats between init and the runtime: the log
- * pipe's JSON lines (nsb_log_format / nsb_log_parse, spec §7) and the pid
- * line (nsb_parse_pid_json, spec §1).
+ * pipe's JSON lines (nsb_log_format / nsb_log_parse; docs/protocol.md, 'The
+ * log pipe') and the pid line (nsb_parse_pid_json; 'The pid line').
  */
 #include "testutil.h"
 

@@ -891,7 +891,8 @@ static void check_plan_runs_to_the_end(const struct nsb_bootstrap *b, const stru
 		for (int to = 0; to < 3; to++)
 			assert_int_equal(s.ch[st][to].head, s.ch[st][to].tail); /* nothing left unread */
 	}
-	/* What stage-0 accepted is what spec §6 allows, derived here independently. */
+	/* What stage-0 accepted is what docs/protocol.md ('The stages') allows,
+	 * derived here independently. */
 	if (b->clone_flags & CL_NEWUSER)
 		oracle[n_oracle++] = NSB_SYNC_USERMAP_PLS;
 	if (NSB_HAS(b, NSB_F_TIMENSOFFSET))

@@ -2,7 +2,8 @@
 /*
  * cmd_init.c - `nsboot init [--dialect=D] [--] [CMD ARGS...]`: the program a
  * runtime spawns with _LIBCONTAINER_INITPIPE, _LIBCONTAINER_LOGPIPE and
- * _LIBCONTAINER_LOGLEVEL set, speaking runc's init protocol (spec §6-§7).
+ * _LIBCONTAINER_LOGLEVEL set, speaking runc's init protocol (docs/protocol.md,
+ * 'The stages' and 'The log pipe').
  * Once those three are read, every _LIBCONTAINER_* variable is removed from
  * the environment (a runtime sets more of them: its state directory, fds it
  * passes), before anything else runs, so the command stage-2 execs sees none.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exec_place.h - where `nsboot exec` runs the command: its cgroup and its
- * CPU affinity (runtime-spec process.execCPUAffinity, bootstrap-protocol.md
- * §8). Parsed and checked before anything runs; a bad value is a usage
+ * CPU affinity (runtime-spec process.execCPUAffinity; docs/protocol.md, 'CPU
+ * affinity and the cgroup'). Parsed and checked before anything runs; a bad value is a usage
  * error (exit 2). core's parent side (parent.h) applies them.
  */
 #ifndef NSBOOT_EXEC_PLACE_H

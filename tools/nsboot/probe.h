@@ -255,7 +255,7 @@ enum probe_semantics { PROBE_SEM_UNKNOWN, PROBE_SEM_OLD, PROBE_SEM_NEW };
 const char *probe_semantics_name(enum probe_semantics sem);
 
 /*
- * The rows of kernel-semantics.md's affinity table, as scripts: a row is a
+ * The rows of docs/kernel-semantics.md's affinity table, as scripts: a row is a
  * list of steps (set a mask, move into a cgroup, widen a cgroup, expect a
  * mask) and says on which cgroup kinds it applies. CPU sets are given by
  * role (A = the upper half of the usable CPUs, B = C = all of them, ...),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * probe_affinity.c - kernel-semantics.md's affinity table as runnable rows.
+ * probe_affinity.c - docs/kernel-semantics.md's affinity table as runnable
+ * rows.
  *
  * Before 6.2 a move into a cpuset (or a change of its CPUs) replaces the
  * task's affinity with the cpuset's CPUs. From 6.2 the mask the user set
@@ -126,7 +127,7 @@ struct probe_aff_row {
 		}                         \
 	}
 
-/* kernel-semantics.md rows 2-14 (row 1, mounting v1, is a layout fact). */
+/* docs/kernel-semantics.md rows 2-14 (row 1, mounting v1, is a layout fact). */
 static const struct probe_aff_row rows[] = {
         {"2", "user mask LOHI, move into A", K_V1 | K_V2, AB, {SET(R_LOHI), MOVE("a"), EXPECT(R_A, R_HI1)}},
         {"3",

@@ -7,7 +7,8 @@
 
 /*
  * One row per attribute meaning: its wire type, the dialect where the type
- * has that meaning, its name (as in the spec) and the `encode` option that
+ * has that meaning, its name (as in docs/protocol.md, 'Attributes') and the
+ * `encode` option that
  * sets it.
  */
 static const struct cli_attr_info {
@@ -54,7 +55,8 @@ const char *cli_attr_option(int32_t attr, enum nsb_dialect dialect)
 
 /*
  * Errors whose nsb_error.pos is a position inside the attribute's payload
- * (DECODER-CONVENTIONS: payload rules, and NS_CLONE_AND_JOIN's element).
+ * (docs/protocol.md, 'Decoder conventions': payload rules, and
+ * NS_CLONE_AND_JOIN's element).
  * For every other code pos is 0 and means nothing, so it is not printed.
  */
 static const bool cli_has_pos[NSB_ERR__COUNT] = {

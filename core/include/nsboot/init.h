@@ -3,7 +3,7 @@
  * init.h - the executor: runc's C-side init (`runc init` before Go starts),
  * hardened. It reads one bootstrap from the init pipe, builds the plan
  * (machine.h) and carries it out in setup, stage-0, stage-1 and stage-2
- * through the syscall seam (sys.h). See spec §6.
+ * through the syscall seam (sys.h). See docs/protocol.md, 'The stages'.
  *
  * Processes: the caller's process runs setup and stage-0 (named
  * "nsb:[0:PARENT]"); it creates stage-1 with clone(CLONE_PARENT|SIGCHLD),

@@ -104,7 +104,8 @@ struct nsb_parent_config {
 
 	/*
 	 * Appended: CPU affinity and the cgroup, as runc does for an exec
-	 * (bootstrap-protocol.md §8). A NULL or empty (count 0) set is unset.
+	 * (docs/protocol.md, 'CPU affinity and the cgroup'). A NULL or empty
+	 * (count 0) set is unset.
 	 *  - affinity_initial is set on the calling thread just before init is
 	 *    started, so every stage is born with it; the thread's own mask is
 	 *    restored right after (a failure to restore fails the run).
