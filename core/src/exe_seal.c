@@ -34,12 +34,7 @@
 #include "init_internal.h"
 #include "internal.h"
 
-#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 #define CHUNK 65536u
-
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010u
-#endif
 
 struct sealer {
 	const struct nsb_sys *sys;
@@ -99,7 +94,7 @@ static size_t loaded_end(const unsigned char *buf, size_t len)
 static bool is_sealed(struct sealer *s, int fd)
 {
 	int seals = NSB_CALL_K(s, NSB_SITE_FALLBACK, fcntl, fd, F_GET_SEALS, 0);
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	return seals >= 0 && (seals & NSB_MEMFD_SEALS) == NSB_MEMFD_SEALS;
 }
 
 /* Copy the loaded part of @src into @dst. */
@@ -155,9 +150,9 @@ enum nsb_err nsb_run_sealed(const struct nsb_sys *sys, char *const argv[], char 
 		(void)NSB_CALL_K(&s, NSB_SITE_BEST_EFFORT, close, exe);
 		return nsb_ok(err);
 	}
-	/* MFD_EXEC (6.3) keeps the copy executable whatever vm.memfd_noexec says; older kernels refuse it */
+	/* NSB_MFD_EXEC first; before Linux 6.3 the plain call (internal.h) */
 	copy = NSB_CALL_K(&s, NSB_SITE_FALLBACK, memfd_create, "nsboot",
-	                  MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	                  MFD_CLOEXEC | MFD_ALLOW_SEALING | NSB_MFD_EXEC);
 	if (copy < 0)
 		copy = NSB_CALL(&s, memfd_create, "nsboot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (copy < 0) {
@@ -166,7 +161,7 @@ enum nsb_err nsb_run_sealed(const struct nsb_sys *sys, char *const argv[], char 
 		return rc;
 	}
 	rc = copy_image(&s, exe, copy, buf);
-	if (rc == NSB_OK && NSB_CALL(&s, fcntl, copy, F_ADD_SEALS, SEALS) < 0)
+	if (rc == NSB_OK && NSB_CALL(&s, fcntl, copy, F_ADD_SEALS, NSB_MEMFD_SEALS) < 0)
 		rc = seal_fail(&s);
 	(void)NSB_CALL_K(&s, NSB_SITE_BEST_EFFORT, close, exe);
 	if (rc == NSB_OK) {

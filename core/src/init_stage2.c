@@ -19,13 +19,7 @@
 #include <sys/stat.h>
 
 #include "init_internal.h"
-
-/* Linux 6.3's MFD_EXEC, for libc headers that lack it */
-#ifdef MFD_EXEC
-#define NSB_MFD_EXEC MFD_EXEC
-#else
-#define NSB_MFD_EXEC 0x0010u
-#endif
+#include "internal.h"
 
 extern char **environ;
 
@@ -179,7 +173,7 @@ static enum nsb_step make_trampoline(struct nsb_exec *ex, int *fd)
 	if (image == NULL)
 		return nsb_xfail(ex, NSB_ERR_UNSUPPORTED,
 		                 "this build of core has no exec trampoline: refusing to exec");
-	/* MFD_EXEC (Linux 6.3) keeps the memfd executable whatever vm.memfd_noexec says; older kernels refuse the flag */
+	/* NSB_MFD_EXEC first; before Linux 6.3 the plain call (internal.h) */
 	*fd = NSB_CALL_K(ex, NSB_SITE_FALLBACK, memfd_create, "nsb-exec", flags | NSB_MFD_EXEC);
 	if (*fd < 0) /* EINVAL before 6.3; whatever else, the plain call says it again */
 		*fd = NSB_CALL(ex, memfd_create, "nsb-exec", flags);
@@ -187,8 +181,7 @@ static enum nsb_step make_trampoline(struct nsb_exec *ex, int *fd)
 		return nsb_xfail_sys(ex, "create the exec trampoline");
 	if (nsb_write_full(ex, *fd, image, len, "write the exec trampoline") != NSB_STEP_OK)
 		return NSB_STEP_FAIL;
-	if (NSB_CALL(ex, fcntl, *fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) <
-	    0)
+	if (NSB_CALL(ex, fcntl, *fd, F_ADD_SEALS, NSB_MEMFD_SEALS) < 0)
 		return nsb_xfail_sys(ex, "seal the exec trampoline");
 	return NSB_STEP_OK;
 }

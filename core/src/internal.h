@@ -15,6 +15,17 @@
 
 #include "nsboot/error.h"
 
+/* The seals of every sealed memfd core makes (the exec trampoline, the
+ * sealed copy of the executable): nothing may change it, nor its seals. */
+#define NSB_MEMFD_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
+/* Linux 6.3's MFD_EXEC (an executable memfd whatever vm.memfd_noexec
+ * says), for libc headers that lack it; older kernels refuse it (EINVAL) */
+#ifdef MFD_EXEC
+#define NSB_MFD_EXEC MFD_EXEC
+#else
+#define NSB_MFD_EXEC 0x0010u
+#endif
+
 /* nsb_pos32 - a size_t position as the u32 of struct nsb_error, saturating.
  * Decoded payloads are < 64 KiB; only direct parser calls on huge texts can
  * saturate. */

@@ -150,13 +150,6 @@ static int sys_execve(void *ctx, const char *path, char *const argv[], char *con
 	return execve(path, argv, envp);
 }
 
-static int sys_execvp(void *ctx, const char *file, char *const argv[])
-{
-	(void)ctx;
-	NSB_COVERAGE_FLUSH();
-	return execvp(file, argv);
-}
-
 static pid_t sys_getpid(void *ctx)
 {
 	(void)ctx;
@@ -342,7 +335,6 @@ static const struct nsb_sys sys_default = {
         .waitpid = sys_waitpid,
         .kill = sys_kill,
         .execve = sys_execve,
-        .execvp = sys_execvp,
         .getpid = sys_getpid,
         .getppid = sys_getppid,
         .pidfd_open = sys_pidfd_open,

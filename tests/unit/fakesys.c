@@ -441,21 +441,6 @@ static int fk_execve(void *ctx, const char *path, char *const argv[], char *cons
 	_exit(cx->sc != NULL ? cx->sc->helper_status : 0);
 }
 
-/* Stage-2's command: record its fds, exit 0 as the command would. */
-static int fk_execvp(void *ctx, const char *file, char *const argv[])
-{
-	struct fk_ctx *cx = ctx;
-	struct fk_shared *sh = cx->sh;
-	(void)argv;
-	if (injected(cx))
-		return -1;
-	/* count it only once the fds are recorded: a kill in between must not leave half a record */
-	list_fds(sh->exec_fds, sh->exec_cloexec, &sh->exec_nfds);
-	rec(cx, "execvp %s", file);
-	sh->exec_count++;
-	_exit(0);
-}
-
 static pid_t fk_getpid(void *ctx)
 {
 	(void)ctx;
@@ -879,7 +864,6 @@ void fk_sys(struct nsb_sys *sys, struct fk_ctx *cx, struct fk_shared *sh, const 
 	        .waitpid = fk_waitpid,
 	        .kill = fk_kill,
 	        .execve = fk_execve,
-	        .execvp = fk_execvp,
 	        .getpid = fk_getpid,
 	        .getppid = fk_getppid,
 	        .pidfd_open = fk_pidfd_open,

@@ -7,7 +7,7 @@
  * (setns, unshare, ioctl(NS_GET_NSTYPE), opens of namespace paths and
  * procfs files, writes to those files, prctl(PR_SET_DUMPABLE), the
  * credential calls, setsid, pidfd calls, the helper's execve and stage-2's
- * execvp). Process creation, sockets, pipes, reads and writes between the
+ * execveat through the trampoline). Process creation, sockets, pipes, reads and writes between the
  * processes are real. A fake open returns a real fd (of /dev/null), so fd
  * accounting stays real too.
  *
@@ -88,8 +88,8 @@ struct fk_shared {
 	char err[8192]; /* what init wrote to fd 2 */
 	size_t err_len;
 	int init_fds[2];          /* the init and log pipe fds init was given */
-	int exec_count;           /* stage-2 execvp calls */
-	int exec_fds[FK_MAX_FDS]; /* fds open at stage-2's execvp ... */
+	int exec_count;           /* stage-2 execveat calls */
+	int exec_fds[FK_MAX_FDS]; /* fds open at stage-2's execveat ... */
 	bool exec_cloexec[FK_MAX_FDS];
 	int exec_nfds;
 	int helper_count;

@@ -59,7 +59,7 @@ struct nsb_init_config {
 	const char *initpipe; /* _LIBCONTAINER_INITPIPE: required */
 	const char *logpipe;  /* _LIBCONTAINER_LOGPIPE: no log lines without it */
 	const char *loglevel; /* _LIBCONTAINER_LOGLEVEL: default 5 (debug) */
-	/* what stage-2 execs (execvp, PATH search); NULL or empty: exit 0 */
+	/* what stage-2 execs (PATH searched as execvp does); NULL or empty: exit 0 */
 	char *const *argv;
 
 	/* Appended for runtimes that vendor core (core/compat/runc-1.1); all

@@ -80,7 +80,6 @@ struct nsb_sys {
 	pid_t (*waitpid)(void *ctx, pid_t pid, int *status, int options);
 	int (*kill)(void *ctx, pid_t pid, int sig);
 	int (*execve)(void *ctx, const char *path, char *const argv[], char *const envp[]);
-	int (*execvp)(void *ctx, const char *file, char *const argv[]);
 	pid_t (*getpid)(void *ctx);  /* cannot fail; not a fault-injection site */
 	pid_t (*getppid)(void *ctx); /* cannot fail; not a fault-injection site */
 	int (*pidfd_open)(void *ctx, pid_t pid, unsigned int flags);
